@@ -38,7 +38,9 @@ class MonitorSettings(_Section):
     # Honest identification: Phantom never pretends to be a browser.
     user_agent: str = "Phantom/0.1 (self-hosted drop monitor)"
     jitter: float = Field(0.05, ge=0, le=0.5)  # fraction of the interval
-    max_backoff: float = Field(300.0, ge=1)
+    max_backoff: float = Field(300.0, ge=0.1)
+    # After a challenge/CAPTCHA/queue/403 the store is left alone this long before one probe.
+    blocked_backoff: float = Field(900.0, ge=0.1)
 
 
 class StoreConfig(_Section):

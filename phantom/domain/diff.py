@@ -59,6 +59,31 @@ def _product_changes(old: Product, new: Product) -> Iterable[ProductEvent]:
         yield ProductEvent(kind=EventKind.PRICE_CHANGE, product=new, old_price=old.price, new_price=new.price)
 
 
+def carry_forward(previous: Snapshot | None, current: Snapshot) -> Snapshot:
+    """A password-locked store shows no products: keep the last known ones so reopening announces only
+    what changed while it was locked (the usual drop pattern)."""
+    if current.password_locked and previous is not None and not current.products:
+        return Snapshot(products=previous.products, password_locked=True, version=current.version)
+    return current
+
+
+def merge_watched(catalogue: Snapshot, watched: dict[str, Product]) -> Snapshot:
+    """Overlay closely watched products (fresher, from `/products/<handle>.js`) onto the catalogue.
+
+    The watched copy wins, so a lagging catalogue cache cannot flap a product between sold out and restock.
+    """
+    if not watched or catalogue.password_locked:
+        return catalogue
+    products = dict(catalogue.products)
+    by_handle = {p.handle: pid for pid, p in products.items()}
+    for handle, product in watched.items():
+        stale_id = by_handle.get(handle)
+        if stale_id is not None and stale_id != product.id:
+            del products[stale_id]
+        products[product.id] = product
+    return catalogue.with_products(products)
+
+
 def available_keys(snapshot: Snapshot) -> frozenset[AvailabilityKey]:
     return frozenset((p.id, v.id) for p in snapshot.products.values() for v in p.variants if v.available)
 

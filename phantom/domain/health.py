@@ -61,4 +61,5 @@ class StoreHealth:
             self.blocked_reason = error
         elif self.errors >= DEGRADED_AFTER:
             self.status = HealthStatus.DEGRADED
+            self.blocked_reason = None  # no longer blocked: a stale reason would contradict the status
         return was_healthy and self.status is not HealthStatus.HEALTHY

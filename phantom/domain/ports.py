@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from phantom.domain.events import EventKind, StoredEvent
+from phantom.domain.health import StoreHealth
 from phantom.domain.models import Product, Snapshot
 from phantom.domain.notifications import Channel, DeliveryResult, OutboxItem, OutboxStatus
 from phantom.domain.stores import Store
@@ -79,6 +80,10 @@ class ProductSource(Protocol):
 
 
 class Notifier(Protocol):
+    async def wait_ready(self, channel: Channel) -> None:
+        """Wait until the channel's known rate limits allow a send (called before an alert is claimed)."""
+        ...
+
     async def send(self, channel: Channel, event: StoredEvent) -> DeliveryResult:
         """Deliver one alert. Waits out known rate-limit buckets itself; never raises for HTTP failures."""
         ...
@@ -88,6 +93,20 @@ class EventBus(Protocol):
     def publish(self, topic: str, payload: object) -> None:
         """Fan a message out to in-process subscribers without blocking the publisher."""
         ...
+
+
+class Metrics(Protocol):
+    """Counters and histograms for /metrics. No per-store labels: thousands of stores would explode them."""
+
+    def poll(self, outcome: str) -> None:
+        """outcome: changed | unchanged | not_modified | hash_skip | error"""
+        ...
+
+    def error(self, kind: str) -> None: ...
+    def requests(self, count: int) -> None: ...
+    def events(self, kind: str) -> None: ...
+    def detection_latency(self, seconds: float) -> None: ...
+    def delivery(self, outcome: str, latency_seconds: float | None) -> None: ...
 
 
 # ---- persistence -----------------------------------------------------------------------------------
@@ -178,3 +197,14 @@ class UnitOfWork(Protocol):
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 
+
+
+class MonitorControl(Protocol):
+    """The running monitor loop, as services and the API see it."""
+
+    def watch(self, store: Store) -> None:
+        """Start (or restart with new settings) monitoring a store."""
+        ...
+
+    def unwatch(self, store_id: str) -> None: ...
+    def health(self, store_id: str) -> StoreHealth | None: ...

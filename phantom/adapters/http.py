@@ -1,0 +1,173 @@
+"""Shared HTTP plumbing for store sources: one aiohttp session per process, capped body reads, error mapping.
+
+Everything HTTP-library specific stays here: callers get an `HttpResponse` or a `StoreUnavailable`.
+No retries here — the monitor loop owns back-off.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import aiohttp
+from aiohttp.http_exceptions import HttpProcessingError
+
+from phantom.domain.errors import StoreUnavailable
+
+DEFAULT_RETRY_AFTER = 60.0  # seconds, when a 429 names no Retry-After
+MAX_RETRY_AFTER = 3600.0  # a hostile or broken header must not park a store for days
+_KEPT_HEADERS = ("etag", "last-modified", "retry-after", "content-type", "location")
+NO_HEADERS: Mapping[str, str] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class HttpResponse:
+    status: int
+    headers: dict[str, str]  # lower-case names; only the few in _KEPT_HEADERS
+    url: str  # final URL (after redirects, when followed)
+    body: bytes
+    elapsed_ms: float
+
+    @property
+    def content_type(self) -> str | None:
+        return self.headers.get("content-type")
+
+    @property
+    def location(self) -> str | None:
+        return self.headers.get("location")
+
+
+def create_http_session(
+    *, limit: int, limit_per_host: int, user_agent: str, timeout: float
+) -> aiohttp.ClientSession:
+    """The one client session of the process (call inside the running loop; the engine closes it).
+
+    The User-Agent is honest: Phantom never poses as a browser. Cookies are not kept: a poller has no
+    business carrying one store's session (or queue ticket) into the next request.
+    """
+    connector = aiohttp.TCPConnector(
+        limit=limit, limit_per_host=limit_per_host, ttl_dns_cache=300, enable_cleanup_closed=True
+    )
+    return aiohttp.ClientSession(
+        connector=connector,
+        headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
+        timeout=aiohttp.ClientTimeout(total=timeout),
+        cookie_jar=aiohttp.DummyCookieJar(),
+        auto_decompress=True,
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def _client_timeout(total: float) -> aiohttp.ClientTimeout:
+    return aiohttp.ClientTimeout(total=total)
+
+
+async def get_bytes(
+    session: aiohttp.ClientSession,
+    url: str,
+    *,
+    headers: Mapping[str, str] = NO_HEADERS,
+    max_bytes: int,
+    timeout: float,
+    allow_redirects: bool = True,
+) -> HttpResponse:
+    """GET `url` and read at most `max_bytes` of (decoded) body.
+
+    Raises StoreUnavailable for every transport failure and for an oversized body; never an aiohttp error.
+    """
+    started = time.perf_counter()
+    try:
+        async with session.get(
+            url, headers=headers, timeout=_client_timeout(timeout), allow_redirects=allow_redirects
+        ) as resp:
+            body = await _read_capped(resp, max_bytes)
+            kept = {name: value for name in _KEPT_HEADERS if (value := resp.headers.get(name)) is not None}
+            final_url = str(resp.url)
+            status = resp.status
+    except StoreUnavailable:
+        raise
+    except (aiohttp.ClientError, HttpProcessingError, TimeoutError, OSError, ValueError) as exc:
+        raise StoreUnavailable(describe_error(exc)) from exc
+    return HttpResponse(status, kept, final_url, body, (time.perf_counter() - started) * 1000)
+
+
+async def _read_capped(resp: aiohttp.ClientResponse, max_bytes: int) -> bytes:
+    if resp.status == 304 or resp.status == 204:
+        return b""
+    declared = resp.content_length
+    if declared is not None and declared > max_bytes:  # refuse before reading a byte of it
+        raise StoreUnavailable(f"body larger than {max_bytes} bytes")
+    chunks: list[bytes] = []
+    total = 0
+    async for chunk in resp.content.iter_any():
+        total += len(chunk)
+        if total > max_bytes:  # decoded size: a small gzip body can still inflate past the cap
+            raise StoreUnavailable(f"body larger than {max_bytes} bytes")
+        chunks.append(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def describe_error(exc: BaseException) -> str:
+    """A short, stable reason for a transport failure (shown in store health, used as a metric label)."""
+    if isinstance(exc, TimeoutError):  # includes aiohttp's ServerTimeoutError and asyncio timeouts
+        return "timeout"
+    if isinstance(exc, aiohttp.ClientPayloadError):
+        return "truncated body"
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return "server disconnected"
+    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+        return "dns lookup failed"
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        if isinstance(exc.os_error, ConnectionRefusedError):
+            return "connection refused"
+        return "connection failed"
+    if isinstance(exc, aiohttp.TooManyRedirects):
+        return "too many redirects"
+    if isinstance(exc, aiohttp.InvalidURL):
+        return "invalid url"
+    if isinstance(exc, aiohttp.ClientResponseError | HttpProcessingError):
+        return "malformed http response"
+    if isinstance(exc, aiohttp.ClientOSError | OSError):
+        return "connection error"
+    if isinstance(exc, ValueError):
+        return "invalid request"
+    return f"http error ({type(exc).__name__})"
+
+
+def parse_retry_after(value: str | None, now: datetime) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP-date; None when absent or invalid."""
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        return _retry_after_date(text, now)
+    if not math.isfinite(seconds) or seconds < 0:
+        return None
+    return seconds
+
+
+def _retry_after_date(text: str, now: datetime) -> float | None:
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # "-0000" or obsolete forms: HTTP-dates are always GMT
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+def retry_after_seconds(headers: Mapping[str, str], now: datetime | None = None) -> float:
+    """Retry-After of a 429 as the loop should honour it: default 60 s, capped at an hour."""
+    parsed = parse_retry_after(headers.get("retry-after"), now or datetime.now(UTC))
+    if parsed is None:
+        return DEFAULT_RETRY_AFTER
+    return min(parsed, MAX_RETRY_AFTER)

@@ -1,0 +1,138 @@
+"""`phantom serve | demo | sim | db upgrade | notify test` — parses arguments and hands over to core."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from phantom.core.settings import ConfigError, Settings
+
+app = typer.Typer(
+    help="Phantom: drop monitor and checkout assistant.", no_args_is_help=True, add_completion=False
+)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+notify_app = typer.Typer(help="Notification channels.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(notify_app, name="notify")
+console = Console(stderr=True)
+
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", "-c", help="TOML config file.", exists=True, dir_okay=False)
+]
+
+
+def _settings(config: Path | None, **kwargs: object) -> Settings:
+    from phantom.core.commands import quick_start_settings
+
+    try:
+        return quick_start_settings(config=config, **kwargs)  # type: ignore[arg-type]
+    except ConfigError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def serve(
+    config: ConfigOpt = None,
+    stores: Annotated[
+        Path | None,
+        typer.Option(help="File with one Shopify store URL per line.", exists=True, dir_okay=False),
+    ] = None,
+    webhook: Annotated[str | None, typer.Option(help="Discord webhook for every event but sold_out.")] = None,
+    interval: Annotated[float | None, typer.Option(help="Poll interval in seconds.", min=0.5)] = None,
+    host: Annotated[str | None, typer.Option(help="Bind address (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="API port (or PHANTOM_PORT).", min=1, max=65535)] = None,
+) -> None:
+    """Run monitors, notifications and the API."""
+    import uvicorn
+
+    from phantom.core.app import create_app
+    from phantom.core.logging import configure_logging
+
+    settings = _settings(config, stores_file=stores, webhook=webhook, interval=interval, host=host, port=port)
+    configure_logging(settings.log_level, settings.log_json)
+    console.print(
+        f"Phantom serving on [bold]http://{settings.host}:{settings.port}[/bold] — "
+        f"{len(settings.stores)} configured store(s), {len(settings.notifications)} channel(s)"
+    )
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(config: ConfigOpt = None) -> None:
+    """Create or migrate the database to the newest schema."""
+    from phantom.core.commands import migrate
+
+    settings = _settings(config, stores_file=None, webhook=None, interval=None)
+    migrate(settings)
+    console.print("database is up to date")
+
+
+@notify_app.command("test")
+def notify_test(
+    config: ConfigOpt = None,
+    webhook: Annotated[str | None, typer.Option(help="Also test this Discord webhook.")] = None,
+) -> None:
+    """Send a sample alert to every configured channel."""
+    from phantom.core.commands import notify_test as run_test
+
+    settings = _settings(config, stores_file=None, webhook=webhook, interval=None)
+    if not settings.notifications:
+        console.print("[yellow]no notification channels configured[/yellow] (use --config or --webhook)")
+        raise typer.Exit(1)
+    failed = False
+    for name, result in asyncio.run(run_test(settings)):
+        ok = result.outcome.value == "sent"
+        failed |= not ok
+        mark = "[green]sent[/green]" if ok else f"[red]{result.outcome.value}[/red] {result.detail}"
+        console.print(f"{name}: {mark}")
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def sim(
+    host: str = "127.0.0.1",
+    port: int = 8800,
+    stores: Annotated[int, typer.Option(help="Shopify stores.")] = 3,
+    footsites: Annotated[int, typer.Option(help="Footsites stores.")] = 1,
+    products: Annotated[int, typer.Option(help="Products per store.")] = 60,
+    seed: int = 1,
+) -> None:
+    """Run the simulated stores and webhook sink (for trying Phantom offline)."""
+    from phantom.sim.server import SimConfig, run_sim
+
+    run_sim(
+        SimConfig(shopify_stores=stores, footsites_stores=footsites, products_per_store=products, seed=seed),
+        host,
+        port,
+    )
+
+
+@app.command()
+def demo(
+    seconds: Annotated[float, typer.Option(help="How long to run (0 = until Ctrl-C).")] = 60.0,
+    stores: Annotated[int, typer.Option(help="Simulated Shopify stores.")] = 3,
+) -> None:
+    """Fully offline demo: a simulated drop sequence, Phantom watching it, alerts landing in a local sink."""
+    from phantom.core.demo import run_demo
+
+    asyncio.run(run_demo(seconds=seconds, stores=stores, console=Console()))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,201 @@
+"""The composition root: the one place that builds concrete adapters and wires them into services.
+
+One Engine per process, created by the FastAPI lifespan or the CLI and passed down; never a global.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+
+import aiohttp
+import structlog
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from phantom.adapters.bus import InMemoryEventBus
+from phantom.adapters.clock import SystemClock
+from phantom.adapters.db.engine import create_db_engine, create_session_factory
+from phantom.adapters.db.migrate import upgrade_async
+from phantom.adapters.db.uow import SqlAlchemyUnitOfWork
+from phantom.adapters.http import create_http_session
+from phantom.adapters.ids import new_id
+from phantom.adapters.metrics import PrometheusMetrics
+from phantom.core.settings import NotificationConfig, Settings, StoreConfig
+from phantom.domain.events import EventKind, StoredEvent
+from phantom.domain.health import StoreHealth
+from phantom.domain.models import Platform
+from phantom.domain.notifications import ChannelKind
+from phantom.domain.ports import UnitOfWork
+from phantom.domain.stores import Store
+from phantom.monitors.footsites import FootsitesSource
+from phantom.monitors.shopify import ShopifySource
+from phantom.notifications.apprise_notifier import AppriseNotifier
+from phantom.notifications.discord import DiscordNotifier
+from phantom.notifications.router import ChannelRouter
+from phantom.services.channels import ChannelSpec, sync_channels
+from phantom.services.context import ServiceContext
+from phantom.services.stores import StoreSpec, list_stores, sync_stores
+from phantom.workers.outbox import OutboxWorker
+from phantom.workers.scheduler import Scheduler
+from phantom.workers.store_monitor import MonitorDeps
+
+log = structlog.get_logger()
+
+
+def store_spec(cfg: StoreConfig) -> StoreSpec:
+    return StoreSpec(
+        url=cfg.url,
+        platform=cfg.platform,
+        interval=cfg.interval,
+        name=cfg.name,
+        skus=tuple(cfg.skus),
+        watch_handles=tuple(cfg.watch),
+        watch_interval=cfg.watch_interval,
+        max_pages=cfg.max_pages,
+    )
+
+
+def channel_spec(cfg: NotificationConfig) -> ChannelSpec:
+    return ChannelSpec(
+        kind=ChannelKind(cfg.kind),
+        url=cfg.url.get_secret_value(),
+        name=cfg.name,
+        kinds=frozenset(cfg.events),
+        keywords=cfg.keywords,
+        sizes=tuple(cfg.sizes),
+        max_price=round(cfg.max_price * 100) if cfg.max_price is not None else None,
+    )
+
+
+class Engine:
+    """Owns every long-lived resource of a Phantom process and the background loops."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.clock = SystemClock()
+        self.metrics = PrometheusMetrics()
+        self.bus = InMemoryEventBus()
+        self._db: AsyncEngine | None = None
+        self._http: aiohttp.ClientSession | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._event_listeners: list[Callable[[Store, StoredEvent], None]] = []
+        self.scheduler: Scheduler | None = None
+        self.outbox: OutboxWorker | None = None
+        self.services: ServiceContext | None = None
+
+    async def start(self, *, migrate: bool = True, monitor: bool = True) -> ServiceContext:
+        s = self.settings
+        if migrate:
+            await upgrade_async(s.database.url)
+        self._db = create_db_engine(s.database.url, echo=s.database.echo)
+        session_factory = create_session_factory(self._db)
+
+        def uow_factory() -> UnitOfWork:
+            return SqlAlchemyUnitOfWork(session_factory)
+
+        m = s.monitor
+        self._http = create_http_session(
+            limit=m.connection_limit,
+            limit_per_host=m.limit_per_host,
+            user_agent=m.user_agent,
+            timeout=m.timeout,
+        )
+        shopify = ShopifySource(self._http, max_body_bytes=m.max_body_bytes, timeout=m.timeout)
+        footsites = FootsitesSource(self._http, max_body_bytes=m.max_body_bytes, timeout=m.timeout)
+        notifier = ChannelRouter(DiscordNotifier(self._http), AppriseNotifier())
+        self.outbox = OutboxWorker(
+            uow_factory=uow_factory, notifier=notifier, clock=self.clock, metrics=self.metrics
+        )
+        deps = MonitorDeps(
+            uow_factory=uow_factory,
+            clock=self.clock,
+            ids=new_id,
+            metrics=self.metrics,
+            on_events=self._on_events,
+            on_health=self._on_health,
+            jitter=m.jitter,
+            max_backoff=m.max_backoff,
+            blocked_backoff=m.blocked_backoff,
+        )
+        self.scheduler = Scheduler(
+            sources={Platform.SHOPIFY: shopify, Platform.FOOTSITES: footsites},
+            product_sources={Platform.SHOPIFY: shopify},
+            deps=deps,
+            monotonic=self.clock.monotonic,
+        )
+        self.services = ServiceContext(
+            uow_factory=uow_factory,
+            clock=self.clock,
+            ids=new_id,
+            monitors=self.scheduler,
+            notifier=notifier,
+            render_metrics=self._render_metrics,
+        )
+        await sync_stores([store_spec(c) for c in s.stores], uow_factory=uow_factory, ids=new_id)
+        await sync_channels([channel_spec(c) for c in s.notifications], uow_factory=uow_factory, ids=new_id)
+        if monitor:
+            for store in await list_stores(uow_factory=uow_factory):
+                if store.enabled:
+                    self.scheduler.watch(store)
+            self._tasks.append(asyncio.create_task(self.scheduler.run(), name="scheduler"))
+        self._tasks.append(asyncio.create_task(self.outbox.run(), name="outbox"))
+        log.info("engine_started", stores=len(self.scheduler.monitors()), database=_redact_db(s.database.url))
+        return self.services
+
+    def add_event_listener(self, listener: Callable[[Store, StoredEvent], None]) -> None:
+        self._event_listeners.append(listener)
+
+    def _on_events(self, store: Store, events: list[StoredEvent], alerts: int) -> None:
+        for event in events:
+            self.metrics.events(event.kind.value)
+            if event.changed_at is not None and event.kind is not EventKind.SOLD_OUT:
+                self.metrics.detection_latency((event.detected_at - event.changed_at).total_seconds())
+            log.info(
+                "event_detected",
+                store=store.name,
+                kind=event.kind.value,
+                product=event.event.product.title if event.event.product else None,
+                sizes=[v.size for v in event.event.variants],
+            )
+            self.bus.publish("event", event)
+            for listener in self._event_listeners:
+                listener(store, event)
+        if alerts and self.outbox is not None:
+            self.outbox.wake()
+
+    def _on_health(self, store: Store, health: StoreHealth) -> None:
+        self.bus.publish("store_health", (store, health))
+
+    def _render_metrics(self) -> bytes:
+        if self.scheduler is not None:
+            counts: dict[str, int] = {}
+            for monitor in self.scheduler.monitors():
+                counts[monitor.health.status.value] = counts.get(monitor.health.status.value, 0) + 1
+            for status in ("healthy", "degraded", "blocked"):
+                self.metrics.stores.labels(status).set(counts.get(status, 0))
+        return self.metrics.render()
+
+    async def stop(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.stop()
+        if self.outbox is not None:
+            self.outbox.stop()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        if self._http is not None:
+            await self._http.close()
+        if self._db is not None:
+            await self._db.dispose()
+        log.info("engine_stopped")
+
+
+def _redact_db(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url

@@ -1,0 +1,84 @@
+"""Alert delivery use cases: take one outbox row to `sent` exactly once, or visibly to `failed`."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from phantom.domain.notifications import (
+    MAX_DELIVERY_ATTEMPTS,
+    DeliveryOutcome,
+    OutboxItem,
+    OutboxStatus,
+    retry_delay,
+)
+from phantom.domain.ports import Clock, Metrics, Notifier, UnitOfWorkFactory
+
+INTERRUPTED = "interrupted while sending (crash or kill); not re-sent, it may have been delivered"
+
+
+async def recover_interrupted(*, uow_factory: UnitOfWorkFactory) -> int:
+    """At start-up: rows a crash left mid-send have an unknown outcome. Re-sending could announce twice, so
+    they become visibly failed instead."""
+    async with uow_factory() as uow:
+        count = await uow.outbox.fail_interrupted(INTERRUPTED)
+        await uow.commit()
+    return count
+
+
+async def due_alerts(*, uow_factory: UnitOfWorkFactory, clock: Clock, limit: int = 200) -> list[OutboxItem]:
+    async with uow_factory() as uow:
+        return await uow.outbox.due(clock.now(), limit)
+
+
+async def deliver_alert(
+    item: OutboxItem, *, uow_factory: UnitOfWorkFactory, notifier: Notifier, clock: Clock, metrics: Metrics
+) -> DeliveryOutcome:
+    """Claim, send and record one alert.
+
+    The claim (PENDING -> SENDING) is committed before the request leaves, so a crash between sending and
+    recording can never lead to a second send: recover_interrupted() fails such rows instead.
+    """
+    async with uow_factory() as uow:
+        channel = await uow.channels.get(item.channel_id)
+        event = await uow.events.get(item.event_id)
+        fresh = await uow.outbox.get(item.id)
+        if fresh is None or fresh.status is not OutboxStatus.PENDING:
+            return DeliveryOutcome.SENT if fresh and fresh.status is OutboxStatus.SENT else DeliveryOutcome.REJECTED
+        if channel is None or event is None or not channel.enabled:
+            reason = channel.disabled_reason if channel and channel.disabled_reason else "channel disabled or deleted"
+            await uow.outbox.mark_failed(item.id, attempts=item.attempts, error=reason)
+            await uow.commit()
+            metrics.delivery("failed", None)
+            return DeliveryOutcome.REJECTED
+    await notifier.wait_ready(channel)
+    async with uow_factory() as uow:
+        await uow.outbox.mark_sending(item.id)
+        await uow.commit()
+    result = await notifier.send(channel, event)
+    attempts = item.attempts + 1
+    now = clock.now()
+    async with uow_factory() as uow:
+        outcome = result.outcome
+        if outcome is DeliveryOutcome.SENT:
+            await uow.outbox.mark_sent(item.id, now)
+            metrics.delivery("sent", (now - event.detected_at).total_seconds())
+        elif outcome is DeliveryOutcome.RETRY and attempts < MAX_DELIVERY_ATTEMPTS:
+            delay = retry_delay(attempts, result.retry_after)
+            await uow.outbox.mark_retry(
+                item.id, attempts=attempts, next_attempt_at=now + timedelta(seconds=delay), error=result.detail
+            )
+            metrics.delivery("retry", None)
+        elif outcome is DeliveryOutcome.CHANNEL_GONE:
+            await uow.outbox.mark_failed(item.id, attempts=attempts, error=result.detail)
+            await uow.channels.update(replace(channel, enabled=False, disabled_reason=result.detail))
+            await uow.outbox.fail_pending_for_channel(channel.id, f"channel disabled: {result.detail}")
+            metrics.delivery("failed", None)
+        else:
+            detail = result.detail or outcome.value
+            if outcome is DeliveryOutcome.RETRY:
+                detail = f"gave up after {attempts} attempts: {detail}"
+            await uow.outbox.mark_failed(item.id, attempts=attempts, error=detail)
+            metrics.delivery("failed", None)
+        await uow.commit()
+    return outcome

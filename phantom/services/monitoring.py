@@ -1,0 +1,94 @@
+"""Monitoring use case: a new snapshot of a store becomes persisted events and outbox rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from phantom.domain.diff import carry_forward, diff
+from phantom.domain.events import StoredEvent, dedup_key
+from phantom.domain.models import Snapshot
+from phantom.domain.notifications import OutboxItem, OutboxStatus
+from phantom.domain.ports import Clock, IdFactory, UnitOfWorkFactory
+from phantom.domain.stores import Store
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotOutcome:
+    snapshot: Snapshot  # the new "previous" for the next poll
+    events: list[StoredEvent]  # newly written (duplicates dropped)
+    alerts: int  # outbox rows written
+
+
+async def load_last_snapshot(store_id: str, *, uow_factory: UnitOfWorkFactory) -> Snapshot | None:
+    async with uow_factory() as uow:
+        return await uow.states.get(store_id)
+
+
+async def record_snapshot(
+    store: Store,
+    previous: Snapshot | None,
+    current: Snapshot,
+    *,
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    ids: IdFactory,
+    changed_at: datetime | None = None,
+) -> SnapshotOutcome:
+    """Diff `current` against `previous`; write the events, their alerts and the new state in one transaction.
+
+    The first snapshot of a store is a baseline: stored, announced never. Events carry a dedup key made of
+    the store, the snapshot version and the product, so replaying the same change after a crash writes
+    nothing twice.
+    """
+    current = carry_forward(previous, current)
+    now = clock.now()
+    if previous is None:
+        baseline = Snapshot(current.products, current.password_locked, version=0)
+        async with uow_factory() as uow:
+            await uow.states.put(store.id, baseline, now)
+            await uow.commit()
+        return SnapshotOutcome(baseline, [], 0)
+    changes = diff(previous, current)
+    if not changes:
+        return SnapshotOutcome(Snapshot(current.products, current.password_locked, previous.version), [], 0)
+    version = previous.version + 1
+    snapshot = Snapshot(current.products, current.password_locked, version)
+    stored = [
+        StoredEvent(
+            id=ids(),
+            store_id=store.id,
+            store_name=store.name,
+            store_url=store.url,
+            dedup_key=dedup_key(store.id, version, change),
+            detected_at=now,
+            event=change,
+            changed_at=changed_at,
+        )
+        for change in changes
+    ]
+    written: list[StoredEvent] = []
+    alerts = 0
+    async with uow_factory() as uow:
+        channels = [c for c in await uow.channels.list() if c.enabled]
+        for event in stored:
+            if not await uow.events.add(event):
+                continue
+            written.append(event)
+            for channel in channels:
+                if channel.route.matches(event.event, store.id):
+                    await uow.outbox.add(
+                        OutboxItem(
+                            id=ids(),
+                            event_id=event.id,
+                            channel_id=channel.id,
+                            status=OutboxStatus.PENDING,
+                            attempts=0,
+                            created_at=now,
+                            next_attempt_at=now,
+                        )
+                    )
+                    alerts += 1
+        await uow.states.put(store.id, snapshot, now)
+        await uow.commit()
+    return SnapshotOutcome(snapshot, written, alerts)
