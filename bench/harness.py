@@ -128,7 +128,6 @@ async def fire(client: SimClient, plan: Sequence[PlannedChange]) -> tuple[list[C
 @contextlib.asynccontextmanager
 async def harness(products: int) -> AsyncIterator[Harness]:
     """Start the sim (pinned to its CPU) in a fresh temp dir; stop every child and clean up on exit."""
-    procs.pin_self(cpus(SIM_CPU))  # keep the orchestrator off the monitor's CPU
     with tempfile.TemporaryDirectory(prefix="phantom-bench-") as raw_tmp:
         tmp = Path(raw_tmp)
         port = procs.free_port()

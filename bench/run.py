@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bench.compare import CompareOptions, run_compare
-from bench.harness import harness
+from bench import procs
+from bench.harness import SIM_CPU, cpus, harness
 from bench.report import machine, render, save
 from bench.sweep import BUSY_STEPS, QUIET_STEPS, SweepOptions, run_sweep
 
@@ -52,6 +53,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         "products_per_store": args.products,
     }
     started = time.monotonic()
+    procs.pin_self(cpus(SIM_CPU))  # keep the orchestrator off the monitor's CPU
     async with harness(args.products) as h:
         if not args.no_compare:
             opts = CompareOptions(args.stores, args.events, args.interval, args.window, args.seed)

@@ -51,7 +51,7 @@ class SweepOptions:
 
 def _estimate(n: int, opts: SweepOptions) -> float:
     """Rough seconds a step takes: start-up grows with N, the rest is fixed."""
-    return 10 + n * 0.01 + opts.warmup + opts.measure + opts.settle
+    return 10 + n * 0.02 + opts.warmup + opts.measure + opts.settle
 
 
 async def run_step(h: Harness, mode: str, n: int, opts: SweepOptions, rng: random.Random) -> dict[str, Any]:
@@ -71,7 +71,7 @@ async def run_step(h: Harness, mode: str, n: int, opts: SweepOptions, rng: rando
         keywords="probe" if busy else None,
     )
     started = time.monotonic()
-    phantom, _ = await h.start_phantom(name, config, ready_timeout=30 + n * 0.02)
+    phantom, _ = await h.start_phantom(name, config, ready_timeout=30 + n * 0.04)
     ready_seconds = time.monotonic() - started
     stop = asyncio.Event()
     sampler = asyncio.create_task(procs.sample_memory([phantom], stop, opts.measure * 4))

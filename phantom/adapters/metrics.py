@@ -21,7 +21,9 @@ class PrometheusMetrics:
             buckets=_LATENCY_BUCKETS,
             registry=r,
         )
-        self._deliveries = Counter("phantom_deliveries", "Alert deliveries by outcome", ["outcome"], registry=r)
+        self._deliveries = Counter(
+            "phantom_deliveries", "Alert deliveries by outcome", ["outcome"], registry=r
+        )
         self._delivery_latency = Histogram(
             "phantom_delivery_latency_seconds",
             "Detection to alert accepted by the channel",

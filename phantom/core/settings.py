@@ -1,4 +1,5 @@
-"""Configuration: a TOML file plus PHANTOM_* environment variables (which win), validated at start-up.
+"""Configuration: a TOML file, PHANTOM_* environment variables over it, and command-line options over both,
+validated at start-up.
 
 Only `core/` reads settings; everything else receives plain values from the engine.
 """
@@ -10,7 +11,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
 
 from phantom.domain.events import DEFAULT_ALERT_KINDS, EventKind
 from phantom.domain.models import Platform
@@ -103,8 +110,10 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # Environment beats the file (passed in as init kwargs).
-        return (env_settings, init_settings)
+        # Arguments beat the environment: load_settings merges file < environment < command line itself,
+        # and a bare `Settings()` still reads PHANTOM_* variables. No .env file, no secrets directory.
+        del settings_cls, dotenv_settings, file_secret_settings
+        return (init_settings, env_settings)
 
 
 def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
@@ -120,20 +129,40 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    data.update({k: v for k, v in overrides.items() if v is not None})
     try:
-        return Settings(**data)
+        env = EnvSettingsSource(Settings)()
+    except SettingsError as exc:  # a malformed JSON value in a list or table variable
+        raise ConfigError(f"invalid environment variable: {exc}") from None
+    cli = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**_merged(_merged(data, env), cli))
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, text, path)) from None
+        raise ConfigError(_describe(exc, text, path, env, cli)) from None
 
 
-def _describe(exc: ValidationError, text: str, path: Path | None) -> str:
+def _merged(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    """`top` over `base`, table by table (PHANTOM_DATABASE__URL replaces only the file's database.url)."""
+    out = dict(base)
+    for key, value in top.items():
+        below = out.get(key)
+        out[key] = _merged(below, value) if isinstance(below, dict) and isinstance(value, dict) else value
+    return out
+
+
+def _describe(
+    exc: ValidationError, text: str, path: Path | None, env: dict[str, Any], cli: dict[str, Any]
+) -> str:
     lines = []
     for err in exc.errors(include_input=False, include_url=False):
         loc = err["loc"]
         where = _dotted(loc)
-        line = _find_line(text, loc) if text else None
-        at = f" (line {line})" if line else ""
+        if loc and loc[0] in cli:
+            at = " (command line)"
+        elif variable := _env_variable(env, loc):
+            at = f" (from {variable})"
+        else:
+            line = _find_line(text, loc) if text else None
+            at = f" (line {line})" if line else ""
         lines.append(f"  {where}{at}: {err['msg']}")
     head = f"invalid configuration in {path}" if path else "invalid configuration"
     return head + ":\n" + "\n".join(lines)
@@ -144,6 +173,20 @@ def _dotted(loc: tuple[int | str, ...]) -> str:
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+def _env_variable(env: dict[str, Any], loc: tuple[int | str, ...]) -> str | None:
+    """The PHANTOM_* variable an invalid value came from, when it came from the environment."""
+    node: Any = env
+    names: list[str] = []
+    for part in loc:
+        if not isinstance(node, dict):
+            break  # inside a JSON value the variable gave whole
+        if part not in node:
+            return None
+        node = node[part]
+        names.append(str(part))
+    return "PHANTOM_" + "__".join(names).upper() if names else None
 
 
 def _find_line(text: str, loc: tuple[int | str, ...]) -> int | None:
@@ -157,7 +200,7 @@ def _find_line(text: str, loc: tuple[int | str, ...]) -> int | None:
     rows = text.splitlines()
     start, seen = None, -1
     for i, raw in enumerate(rows):
-        s = raw.strip()
+        s = raw.split("#", 1)[0].strip()  # `[[stores]]  # kith` is still the stores table
         if index is not None and s.replace(" ", "") == f"[[{table}]]":
             seen += 1
             if seen == index:

@@ -44,6 +44,8 @@ class StoreRateLimited(StoreError):
 class StoreBlocked(StoreError):
     """A challenge, CAPTCHA, queue page or 403: never a false event, never a retry loop against it."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        # A block page may still say when to come back (429 + Retry-After): then not one request before.
+        self.retry_after = retry_after

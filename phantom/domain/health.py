@@ -48,7 +48,9 @@ class StoreHealth:
         self.retry_after_until = None
         return recovered
 
-    def record_failure(self, *, error: str, blocked: bool = False, retry_after_until: datetime | None = None) -> bool:
+    def record_failure(
+        self, *, error: str, blocked: bool = False, retry_after_until: datetime | None = None
+    ) -> bool:
         """Returns True when this failure starts an unhealthy spell (the caller logs it once)."""
         was_healthy = self.status is HealthStatus.HEALTHY
         self.polls += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -56,7 +56,7 @@ def unchanged_or_body(resp: HttpResponse, cached: CachedPage | None) -> tuple[Ca
     if cached is not None and cached.body_hash == digest and not cached.password_locked:
         if cached.etag == etag and cached.last_modified == last_modified:
             return cached, None
-        return CachedPage(etag, last_modified, digest, cached.products), None
+        return replace(cached, etag=etag, last_modified=last_modified), None  # keeps subclass fields
     return None, Body(resp.body, digest, etag, last_modified)
 
 
@@ -102,9 +102,14 @@ def raise_if_not_data(resp: HttpResponse, *, what: str) -> None:
 
 
 def cents_from_text(value: str) -> int:
-    """"145.00" -> 14500. Raises ValueError for anything that is not a sane non-negative price."""
+    """ "145.00" -> 14500. Raises ValueError for anything that is not a sane non-negative price."""
     whole, _, frac = value.strip().partition(".")
-    if whole.isascii() and whole.isdigit() and len(frac) <= 2 and (not frac or (frac.isascii() and frac.isdigit())):
+    if (
+        whole.isascii()
+        and whole.isdigit()
+        and len(frac) <= 2
+        and (not frac or (frac.isascii() and frac.isdigit()))
+    ):
         cents = int(whole) * 100 + (int(frac.ljust(2, "0")) if frac else 0)
     else:
         try:
@@ -147,3 +152,9 @@ def newest(current: datetime | None, candidate: datetime | None) -> datetime | N
     if current is None or candidate > current:
         return candidate
     return current
+
+
+def short_error(exc: BaseException) -> str:
+    """An exception as a one-line reason of bounded length (store health shows it)."""
+    text = " ".join((str(exc) or type(exc).__name__).split())
+    return text if len(text) <= 160 else text[:157] + "..."

@@ -35,13 +35,15 @@ class Product(msgspec.Struct):
     variants: list[Variant]
     vendor: str | None = None
     updated_at: str | None = None
-    tags: list[str] = []
+    tags: list[str] | str = []  # a list; some old feeds send one comma-separated string
     images: list[Image] = []
     options: list[Option] = []
 
 
-class ProductsPage(msgspec.Struct):
-    products: list[Product]
+class RawProductsPage(msgspec.Struct):
+    """`products.json` split into per-product raw JSON (syntax-checked, not decoded)."""
+
+    products: list[msgspec.Raw]
 
 
 class JsVariant(msgspec.Struct):
@@ -63,11 +65,12 @@ class JsProduct(msgspec.Struct):
     handle: str
     variants: list[JsVariant]
     vendor: str | None = None
-    tags: list[str] = []
+    tags: list[str] | str = []  # a list; some old feeds send one comma-separated string
     featured_image: str | None = None
     images: list[str] = []
     options: list[Option | str] = []
 
 
-PAGE_DECODER = msgspec.json.Decoder(ProductsPage)
+RAW_PAGE_DECODER = msgspec.json.Decoder(RawProductsPage)
+PRODUCT_DECODER = msgspec.json.Decoder(Product)
 PRODUCT_JS_DECODER = msgspec.json.Decoder(JsProduct)

@@ -103,7 +103,7 @@ def shop_route(fn: ShopFn, *, gated: bool = True) -> Handler:
         if store is None:
             return error_json(404, "Not Found")
         resp = await _shop_guarded(request, state, store, fn, gated)
-        state.log_request(store.name, request.path_qs, resp.status)
+        state.log_request(store.name, request.path_qs, resp.status, resp.headers.get("Retry-After"))
         return resp
 
     return handler
@@ -193,7 +193,7 @@ def fl_route(fn: FlFn) -> Handler:
         if store is None:
             return error_json(404, "Not Found")
         resp = await _fl_guarded(request, state, store, fn)
-        state.log_request(store.name, request.path_qs, resp.status)
+        state.log_request(store.name, request.path_qs, resp.status, resp.headers.get("Retry-After"))
         return resp
 
     return handler

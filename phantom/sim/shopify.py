@@ -263,6 +263,11 @@ class ShopStore:
         chunk = self.products[start : start + limit]
         return b'{"products":[' + b",".join([self._product_bytes(p) for p in chunk]) + b"]}"
 
+    def warm(self) -> None:
+        """Generate the catalogue and render every product now rather than on the first request."""
+        for p in self.products:
+            self._product_bytes(p)
+
     def _product_bytes(self, p: ShopProduct) -> bytes:
         raw = self._bytes.get(p.id)
         if raw is None:

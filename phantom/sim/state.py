@@ -24,6 +24,7 @@ from phantom.sim.sink import Sink
 log = structlog.get_logger()
 
 RequestLog = deque[tuple[float, str, int]]
+StoreRequestLog = deque[tuple[float, str, int, str | None]]
 SCHEDULE_OPS = frozenset(
     {"drop", "restock", "sold_out", "price", "password", "fault", "remove", "churn", "product"}
 )
@@ -52,10 +53,11 @@ class SimState:
         self.shops: dict[str, ShopStore] = {}
         self.fls: dict[str, FlStore] = {}
         self.sinks: dict[str, Sink] = {}
-        self.request_logs: dict[str, RequestLog] = {}
+        self.request_logs: dict[str, StoreRequestLog] = {}
         self._changes: deque[dict[str, Any]] = deque(maxlen=config.change_log_size)
         self._seq = 0
         self._timers: set[asyncio.TimerHandle] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
         self._populate()
 
     def _populate(self) -> None:
@@ -114,17 +116,19 @@ class SimState:
     def requests(self, store: str, since: float = 0.0) -> list[dict[str, Any]]:
         """The request log of a store, or of a sink when `store` is "sink:<name>"."""
         if store.startswith("sink:"):
-            entries: RequestLog | None = self.sink(store.removeprefix("sink:")).requests
+            sink_entries = self.sink(store.removeprefix("sink:")).requests
+            entries: StoreRequestLog | None = deque((t, p, s, None) for t, p, s in sink_entries)
         else:
             entries = self.request_logs.get(store)
         if entries is None:
             raise SimError(404, f"unknown store {store!r}")
-        return [{"t": t, "path": p, "status": s} for t, p, s in entries if t >= since]
+        return [{"t": t, "path": p, "status": s, "retry_after": ra} for t, p, s, ra in entries if t >= since]
 
-    def log_request(self, store: str, path: str, status: int) -> None:
+    def log_request(self, store: str, path: str, status: int, retry_after: str | None = None) -> None:
+        """Append to the store's request log; a 429's Retry-After is kept so tests can check it was honoured."""
         entries = self.request_logs.get(store)
         if entries is not None:
-            entries.append((time.time(), path, status))
+            entries.append((time.time(), path, status, retry_after))
 
     # -- shopify -----------------------------------------------------------------------------------
 
@@ -235,7 +239,28 @@ class SimState:
             else:
                 raise SimError(400, f"unknown platform {platform!r}")
             names.append(name)
+        self._warm_later(names)
         return names
+
+    def _warm_later(self, names: list[str]) -> None:
+        """Build new catalogues in the background, a few stores per loop turn, so first polls are cheap."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no loop (plain in-process use): stay lazy
+        task = loop.create_task(self._warm(names))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _warm(self, names: list[str]) -> None:
+        for i, name in enumerate(names):
+            shop = self.shops.get(name)
+            if shop is not None:
+                shop.warm()
+            elif name in self.fls:
+                _ = self.fls[name].models
+            if i % 8 == 7:
+                await asyncio.sleep(0)  # let requests through between batches
 
     def apply(self, platform: str, store: str, op: str, body: dict[str, Any]) -> dict[str, Any]:
         """Run one control operation by name (the HTTP control API and the scheduler both use this)."""
@@ -319,9 +344,12 @@ class SimState:
         return sum(1 for t in self._timers if not t.cancelled())
 
     def cancel_schedule(self) -> None:
+        """Cancel scheduled actions and background warm-up."""
         for t in self._timers:
             t.cancel()
         self._timers.clear()
+        for task in self._tasks:
+            task.cancel()
 
     def reset(self) -> dict[str, Any]:
         """Back to the configured start: fresh catalogues, no sinks, empty logs, nothing scheduled."""

@@ -16,7 +16,7 @@ import structlog
 
 from phantom.domain.errors import StoreBlocked, StoreError, StoreRateLimited
 from phantom.domain.events import StoredEvent
-from phantom.domain.health import StoreHealth
+from phantom.domain.health import HealthStatus, StoreHealth
 from phantom.domain.models import Product, Snapshot
 from phantom.domain.ports import (
     Clock,
@@ -83,7 +83,7 @@ class StoreMonitor:
         if isinstance(exc, StoreRateLimited):
             return max(exc.retry_after, interval)
         if isinstance(exc, StoreBlocked):
-            return self._deps.blocked_backoff
+            return max(self._deps.blocked_backoff, exc.retry_after or 0.0)
         backoff = min(interval * 2 ** min(self.health.errors, 16), self._deps.max_backoff)
         return random.uniform(backoff / 2, backoff)  # noqa: S311 - "equal jitter" back-off
 
@@ -176,16 +176,25 @@ class StoreMonitor:
     def _failed(self, exc: StoreError) -> float:
         delay = self._failure_delay(exc)
         retry_until = None
-        if isinstance(exc, StoreRateLimited):
-            self._not_before = self._deps.clock.monotonic() + exc.retry_after
-            retry_until = self._deps.clock.now() + timedelta(seconds=exc.retry_after)
+        hold = exc.retry_after if isinstance(exc, StoreRateLimited | StoreBlocked) else None
+        if hold is not None:
+            self._not_before = self._deps.clock.monotonic() + hold
+            retry_until = self._deps.clock.now() + timedelta(seconds=hold)
         kind = type(exc).__name__
         self._deps.metrics.poll("error")
         self._deps.metrics.error(kind)
+        before = self.health.status
         started_spell = self.health.record_failure(
             error=str(exc), blocked=isinstance(exc, StoreBlocked), retry_after_until=retry_until
         )
-        if started_spell:  # log once per unhealthy spell, not once per failed poll
-            log.warning("store_unhealthy", store=self.store.name, url=self.store.url, error=str(exc), kind=kind)
+        # Log once per unhealthy spell (and once more if it worsens to blocked), never once per failed poll.
+        if started_spell or self.health.status is not before:
+            log.warning(
+                "store_blocked" if self.health.status is HealthStatus.BLOCKED else "store_unhealthy",
+                store=self.store.name,
+                url=self.store.url,
+                error=str(exc),
+                kind=kind,
+            )
             self._deps.on_health(self.store, self.health)
         return delay

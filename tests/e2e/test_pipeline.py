@@ -130,7 +130,7 @@ class TestPasswordPage:
 class TestFootsites:
     async def test_restock_of_a_watched_sku(self, tmp_path: Path) -> None:
         async with SimServer(SimConfig(shopify_stores=0, footsites_stores=1)) as sim:
-            sku = sim.state.fl("fl-0").skus()[0]
+            sku = sim.state.fl("fl-0").skus[0]
             engine = Engine(
                 engine_settings(sim, tmp_path / "fl.db", shops=[], footsites={"fl-0": [sku]}, events=["restock"])
             )

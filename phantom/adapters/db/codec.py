@@ -55,7 +55,9 @@ def render_keywords(keywords: KeywordFilter) -> str:
     A multi-word term (from input like `air-max`) is written with dashes, which parse back to the same term.
     """
     return ", ".join(
-        " ".join([*(t.replace(" ", "-") for t in g.required), *("-" + t.replace(" ", "-") for t in g.excluded)])
+        " ".join(
+            [*(t.replace(" ", "-") for t in g.required), *("-" + t.replace(" ", "-") for t in g.excluded)]
+        )
         for g in keywords.groups
     )
 
@@ -66,7 +68,9 @@ def encode_route(route: EventFilter, keywords_text: str | None = None) -> dict[s
     return {
         "kinds": sorted(k.value for k in route.kinds),
         "keywords": keywords_text if keywords_text is not None else render_keywords(route.keywords),
-        "keyword_groups": [{"required": list(g.required), "excluded": list(g.excluded)} for g in route.keywords.groups],
+        "keyword_groups": [
+            {"required": list(g.required), "excluded": list(g.excluded)} for g in route.keywords.groups
+        ],
         "sizes": sorted(route.sizes),
         "max_price": route.max_price,
         "store_ids": sorted(route.store_ids),

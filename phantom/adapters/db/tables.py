@@ -56,7 +56,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:  # noqa: ARG002
         if value is None:
             return None
         if value.tzinfo is None:
@@ -90,7 +90,9 @@ class StoreRow(Base):
 class StoreStateRow(Base):
     __tablename__ = "store_state"
 
-    store_id: Mapped[str] = mapped_column(String(64), ForeignKey("store.id", ondelete="CASCADE"), primary_key=True)
+    store_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("store.id", ondelete="CASCADE"), primary_key=True
+    )
     version: Mapped[int] = mapped_column(Integer)
     password_locked: Mapped[bool] = mapped_column(Boolean)
     snapshot: Mapped[bytes] = mapped_column(LargeBinary)  # codec.encode_snapshot

@@ -1,4 +1,5 @@
 from collections.abc import AsyncIterator
+
 import aiohttp
 import pytest
 
@@ -7,7 +8,9 @@ from phantom.sim import SimConfig, SimServer
 
 @pytest.fixture
 async def sim() -> AsyncIterator[SimServer]:
-    config = SimConfig(shopify_stores=2, footsites_stores=1, products_per_store=45, seed=7, skus_per_footsites_store=6)
+    config = SimConfig(
+        shopify_stores=2, footsites_stores=1, products_per_store=45, seed=7, skus_per_footsites_store=6
+    )
     async with SimServer(config) as server:
         yield server
 

@@ -1,5 +1,6 @@
 import json
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
@@ -9,7 +10,7 @@ from tests.integration.sim.client import get_json, post_json
 FIXTURE = Path(__file__).parents[2] / "fixtures" / "footsites" / "footsites_pdp_legacy_TRIMMED_excerpt.json"
 
 
-def sizes_of(pdp: dict, sku: str) -> dict[str, str]:
+def sizes_of(pdp: dict[str, Any], sku: str) -> dict[str, str]:
     code = next(a["code"] for a in pdp["variantAttributes"] if a["sku"] == sku)
     out = {}
     for unit in pdp["sellableUnits"]:
@@ -20,7 +21,7 @@ def sizes_of(pdp: dict, sku: str) -> dict[str, str]:
 
 
 class TestLegacyPdp:
-    async def test_shape_matches_the_real_excerpt(self, sim: SimServer, http: aiohttp.ClientSession):
+    async def test_shape_matches_the_real_excerpt(self, sim: SimServer, http: aiohttp.ClientSession) -> None:
         sku = sim.state.fls["fl-0"].skus[0]
         status, pdp = await get_json(http, sim.footsites_url("fl-0") + f"/api/products/pdp/{sku}")
         real = json.loads(FIXTURE.read_text())
@@ -34,12 +35,12 @@ class TestLegacyPdp:
         assert all(len(v) == 4 and v[2] == "." for v in sizes)  # "09.0", "10.5"
         assert set(sizes.values()) <= {"inStock", "outOfStock"}
 
-    async def test_unknown_sku_is_404_json(self, sim: SimServer, http: aiohttp.ClientSession):
+    async def test_unknown_sku_is_404_json(self, sim: SimServer, http: aiohttp.ClientSession) -> None:
         status, body = await get_json(http, sim.footsites_url("fl-0") + "/api/products/pdp/00000000")
         assert status == 404
         assert "errors" in body
 
-    async def test_restock_and_sold_out_by_size(self, sim: SimServer, http: aiohttp.ClientSession):
+    async def test_restock_and_sold_out_by_size(self, sim: SimServer, http: aiohttp.ClientSession) -> None:
         sku = sim.state.fls["fl-0"].skus[1]
         url = sim.footsites_url("fl-0") + f"/api/products/pdp/{sku}"
         control = sim.control_url("/fl/fl-0")
@@ -48,7 +49,9 @@ class TestLegacyPdp:
         assert set(sizes_of(pdp, sku).values()) == {"outOfStock"}
         first = next(iter(sizes_of(pdp, sku)))
         status, change = await post_json(http, f"{control}/restock", {"sku": sku, "sizes": [first]})
-        assert status == 200 and change["sizes"] == [f"{float(first):.1f}"] and change["visible_at"] > 0
+        assert status == 200
+        assert change["sizes"] == [f"{float(first):.1f}"]
+        assert change["visible_at"] > 0
         _, pdp = await get_json(http, url)
         stock = sizes_of(pdp, sku)
         assert stock[first] == "inStock"
@@ -56,7 +59,7 @@ class TestLegacyPdp:
         va = next(a for a in pdp["variantAttributes"] if a["sku"] == sku)
         assert va["stockLevelStatus"] == "inStock"
 
-    async def test_price_change(self, sim: SimServer, http: aiohttp.ClientSession):
+    async def test_price_change(self, sim: SimServer, http: aiohttp.ClientSession) -> None:
         sku = sim.state.fls["fl-0"].skus[0]
         await post_json(http, sim.control_url("/fl/fl-0/price"), {"sku": sku, "price": "199.99"})
         _, pdp = await get_json(http, sim.footsites_url("fl-0") + f"/api/products/pdp/{sku}")
@@ -66,23 +69,30 @@ class TestLegacyPdp:
 
 
 class TestProductCore:
-    async def test_shape(self, sim: SimServer, http: aiohttp.ClientSession):
+    async def test_shape(self, sim: SimServer, http: aiohttp.ClientSession) -> None:
         sku = sim.state.fls["fl-0"].skus[0]
         status, core = await get_json(http, sim.footsites_url("fl-0") + f"/zgw/product-core/v1/pdp/sku/{sku}")
         assert status == 200
         assert core["sku"] == sku
         assert {"name", "brand", "model", "style", "price", "images", "sizes"} <= set(core)
-        assert core["price"]["currency"] == "USD" and isinstance(core["price"]["value"], float)
+        assert core["price"]["currency"] == "USD"
+        assert isinstance(core["price"]["value"], float)
         size = core["sizes"][0]
         assert isinstance(size["inventory"]["inventoryAvailable"], bool)
         assert size["productNumber"] == size["code"]
-        assert "." in size["size"] and not size["size"].startswith("0")
+        assert "." in size["size"]
+        assert not size["size"].startswith("0")
 
-    async def test_added_product_is_watchable_and_consistent(self, sim: SimServer, http: aiohttp.ClientSession):
+    async def test_added_product_is_watchable_and_consistent(
+        self, sim: SimServer, http: aiohttp.ClientSession
+    ) -> None:
         status, change = await post_json(
-            http, sim.control_url("/fl/fl-0/product"), {"sku": "DD1391100", "name": "Nike Dunk Low - Men's", "sizes": ["9", "9.5", "10"]}
+            http,
+            sim.control_url("/fl/fl-0/product"),
+            {"sku": "DD1391100", "name": "Nike Dunk Low - Men's", "sizes": ["9", "9.5", "10"]},
         )
-        assert status == 200 and change["sizes"] == ["9.0", "9.5", "10.0"]
+        assert status == 200
+        assert change["sizes"] == ["9.0", "9.5", "10.0"]
         _, core = await get_json(http, sim.footsites_url("fl-0") + "/zgw/product-core/v1/pdp/sku/DD1391100")
         assert [s["size"] for s in core["sizes"]] == ["9.0", "9.5", "10.0"]
         assert all(s["inventory"]["inventoryAvailable"] for s in core["sizes"])
@@ -92,7 +102,7 @@ class TestProductCore:
         status, _ = await post_json(http, sim.control_url("/fl/fl-0/product"), {"sku": "DD1391100"})
         assert status == 409
 
-    async def test_etag_and_product_page(self, sim: SimServer, http: aiohttp.ClientSession):
+    async def test_etag_and_product_page(self, sim: SimServer, http: aiohttp.ClientSession) -> None:
         sku = sim.state.fls["fl-0"].skus[0]
         url = sim.footsites_url("fl-0") + f"/zgw/product-core/v1/pdp/sku/{sku}"
         async with http.get(url) as first:

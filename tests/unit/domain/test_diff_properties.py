@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from itertools import pairwise
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -145,7 +146,7 @@ class TestAvailabilityInvariant:
     @given(poll_sequences())
     def test_invariant_holds_along_a_sequence_of_polls(self, polls: list[Snapshot]) -> None:
         keys = available_keys(polls[0])
-        for previous, current in zip(polls, polls[1:], strict=False):
+        for previous, current in pairwise(polls):
             keys = apply_availability(keys, diff(previous, current))
         assert keys == available_keys(polls[-1])
 

@@ -7,7 +7,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from phantom.domain.events import ALL_KINDS, DEFAULT_ALERT_KINDS, EventKind, ProductEvent, StoredEvent, dedup_key
+from phantom.domain.events import (
+    ALL_KINDS,
+    DEFAULT_ALERT_KINDS,
+    EventKind,
+    ProductEvent,
+    StoredEvent,
+    dedup_key,
+)
 from phantom.domain.models import Product
 from tests.unit.domain.builders import dunk
 
@@ -29,7 +36,8 @@ def stored(event: ProductEvent, store_url: str = STORE_URL) -> StoredEvent:
 
 class TestKinds:
     def test_default_alerts_are_everything_but_sold_out(self) -> None:
-        assert ALL_KINDS - DEFAULT_ALERT_KINDS == {EventKind.SOLD_OUT}
+        sold_out_only = ALL_KINDS - DEFAULT_ALERT_KINDS
+        assert sold_out_only == {EventKind.SOLD_OUT}
 
     def test_kind_values_are_the_wire_names(self) -> None:
         assert EventKind("price_change") is EventKind.PRICE_CHANGE
@@ -94,7 +102,9 @@ class TestLinks:
         assert event.cart_url(product.variants[0]) == "https://x.com/en-us/cart/dunk-9:1"
 
     def test_platforms_with_absolute_product_urls_have_no_cart_permalink(self) -> None:
-        product: Product = replace(dunk(sizes={"9": True}), url="https://footlocker.example/product/~/FZ8117.html")
+        product: Product = replace(
+            dunk(sizes={"9": True}), url="https://footlocker.example/product/~/FZ8117.html"
+        )
         event = stored(ProductEvent(kind=EventKind.RESTOCK, product=product))
         assert event.product_url() == "https://footlocker.example/product/~/FZ8117.html"
         assert event.cart_url(product.variants[0]) is None

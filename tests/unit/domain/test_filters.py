@@ -83,7 +83,9 @@ class TestKeywordMatching:
     @given(st.text(alphabet="abc xyz-+,1'", max_size=20), st.text(alphabet="abc xyz 1'.", max_size=30))
     def test_matching_ignores_case(self, text: str, title: str) -> None:
         kf = KeywordFilter.parse(text)
-        assert kf.matches(title) == kf.matches(title.upper()) == KeywordFilter.parse(text.upper()).matches(title)
+        assert (
+            kf.matches(title) == kf.matches(title.upper()) == KeywordFilter.parse(text.upper()).matches(title)
+        )
 
 
 class TestNormalizeSize:
@@ -198,7 +200,11 @@ class TestEventFilter:
 
     def test_every_condition_must_hold(self) -> None:
         rule = EventFilter.build(
-            kinds=[EventKind.RESTOCK], keywords=ISSUE_FILTER, sizes=["9.5"], max_price=15000, store_ids=["kith"]
+            kinds=[EventKind.RESTOCK],
+            keywords=ISSUE_FILTER,
+            sizes=["9.5"],
+            max_price=15000,
+            store_ids=["kith"],
         )
         assert rule.matches(restock_of("9.5", title="Nike Dunk Low"), "kith")
         assert not rule.matches(restock_of("9.5", title="Nike Dunk Low"), "atmos")

@@ -9,7 +9,9 @@ from phantom.domain.health import HealthStatus, StoreHealth
 T0 = datetime(2025, 3, 14, 9, 0, tzinfo=UTC)
 
 
-def ok(health: StoreHealth, *, not_modified: bool = False, hash_skip: bool = False, at: datetime = T0) -> bool:
+def ok(
+    health: StoreHealth, *, not_modified: bool = False, hash_skip: bool = False, at: datetime = T0
+) -> bool:
     return health.record_success(at=at, latency_ms=12.5, not_modified=not_modified, hash_skip=hash_skip)
 
 

@@ -29,7 +29,8 @@ class TestNormalizeStoreUrl:
         assert normalize_store_url(raw) == expected
 
     @pytest.mark.parametrize(
-        "raw", ["ftp://kith.com", "kith.com", "//kith.com", "https://", "", "javascript:alert(1)", "file:///etc"]
+        "raw",
+        ["ftp://kith.com", "kith.com", "//kith.com", "https://", "", "javascript:alert(1)", "file:///etc"],
     )
     def test_rejects_anything_but_absolute_http(self, raw: str) -> None:
         with pytest.raises(InvalidStore, match="absolute http"):

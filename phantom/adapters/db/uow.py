@@ -1,0 +1,73 @@
+"""The SQL unit of work: one AsyncSession, one transaction, the five repositories over it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from phantom.adapters.db.repositories import (
+    SqlChannelRepository,
+    SqlEventRepository,
+    SqlOutboxRepository,
+    SqlStoreRepository,
+    SqlStoreStateRepository,
+)
+from phantom.domain.ports import (
+    ChannelRepository,
+    EventRepository,
+    OutboxRepository,
+    StoreRepository,
+    StoreStateRepository,
+)
+
+
+class SqlAlchemyUnitOfWork:
+    """`async with uow:` opens a session (the transaction begins on first use); `commit()` commits, and
+    leaving the block without committing rolls back. Work after a `commit()` inside the same block runs in
+    a new transaction, which is rolled back on exit unless committed too. Not re-entrant; reusable."""
+
+    stores: StoreRepository
+    states: StoreStateRepository
+    events: EventRepository
+    channels: ChannelRepository
+    outbox: OutboxRepository
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+        self._session: AsyncSession | None = None
+
+    async def __aenter__(self) -> Self:
+        if self._session is not None:
+            raise RuntimeError("unit of work already entered")
+        session = self._session_factory()
+        self._session = session
+        self.stores = SqlStoreRepository(session)
+        self.states = SqlStoreStateRepository(session)
+        self.events = SqlEventRepository(session)
+        self.channels = SqlChannelRepository(session)
+        self.outbox = SqlOutboxRepository(session)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        session, self._session = self._session, None
+        if session is None:
+            return
+        try:
+            await session.rollback()
+        finally:
+            await session.close()
+
+    async def commit(self) -> None:
+        await self._require().commit()
+
+    async def rollback(self) -> None:
+        await self._require().rollback()
+
+    def _require(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("unit of work used outside `async with`")
+        return self._session

@@ -1,0 +1,574 @@
+"""In-memory fakes of every port, for unit tests (no I/O). The repository fakes pass the same contract tests
+as the SQL repositories (tests/integration/db/), so a service tested on fakes behaves the same on SQL.
+
+Persistence: one `FakeDatabase` holds committed rows. A `FakeUnitOfWork` works on a snapshot of it taken at
+`async with` and merges the rows it wrote into it on `commit()`; leaving without commit discards them.
+Outside `async with`, repositories read and write the committed rows directly (handy to seed and inspect).
+Foreign keys, unique keys and ON DELETE CASCADE behave as in tables.py (violations raise
+FakeIntegrityError where SQL would raise IntegrityError).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Self
+
+from phantom.domain.errors import ChannelNotFound, DuplicateStore, InvalidChannel, StoreNotFound
+from phantom.domain.events import StoredEvent
+from phantom.domain.health import StoreHealth
+from phantom.domain.models import Product, Snapshot
+from phantom.domain.notifications import Channel, DeliveryResult, OutboxItem, OutboxStatus
+from phantom.domain.ports import (
+    ChannelRepository,
+    EventQuery,
+    EventRepository,
+    FetchResult,
+    OutboxRepository,
+    SourceCache,
+    StoreRepository,
+    StoreStateRepository,
+)
+from phantom.domain.stores import Store
+
+
+class FakeIntegrityError(Exception):
+    """A foreign-key or unique violation the SQL adapter would report as IntegrityError."""
+
+
+# ---- the in-memory database ------------------------------------------------------------------------
+
+
+class _Tables:
+    def __init__(self) -> None:
+        self.stores: dict[str, Store] = {}
+        self.states: dict[str, Snapshot] = {}
+        self.events: dict[str, StoredEvent] = {}
+        self.channels: dict[str, Channel] = {}
+        self.outbox: dict[str, OutboxItem] = {}
+
+    def touch(self, table: str, key: str) -> None:
+        """Record a write (a transaction merges only what it wrote)."""
+
+
+class FakeDatabase(_Tables):
+    """Committed state shared by every FakeUnitOfWork made from it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.commits = 0
+
+    def uow(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self)
+
+    def uow_factory(self) -> Callable[[], FakeUnitOfWork]:
+        return self.uow
+
+
+_TABLE_NAMES = ("stores", "states", "events", "channels", "outbox")
+
+
+class _Transaction(_Tables):
+    """Snapshot of the database at begin, plus the keys this transaction wrote."""
+
+    def __init__(self, db: FakeDatabase) -> None:
+        super().__init__()
+        for name in _TABLE_NAMES:
+            setattr(self, name, dict(getattr(db, name)))
+        self.written: dict[str, dict[str, None]] = defaultdict(dict)  # ordered: commit keeps write order
+
+    def touch(self, table: str, key: str) -> None:
+        self.written[table][key] = None
+
+    def apply(self, db: FakeDatabase) -> None:
+        for table, keys in self.written.items():
+            mine: dict[str, object] = getattr(self, table)
+            theirs: dict[str, object] = getattr(db, table)
+            for key in keys:
+                if key in mine:
+                    theirs[key] = mine[key]
+                else:
+                    theirs.pop(key, None)
+
+
+class FakeUnitOfWork:
+    """Satisfies phantom.domain.ports.UnitOfWork. Reusable: `uow_factory=lambda: uow` works.
+
+    `committed` counts this instance's commits (`db.commits` counts all). Set `fail_next_commit` to an
+    exception to make the next commit raise it (and write nothing).
+    """
+
+    def __init__(self, db: FakeDatabase | None = None) -> None:
+        self.db = db if db is not None else FakeDatabase()
+        self.committed = 0
+        self.rolled_back = 0
+        self.fail_next_commit: BaseException | None = None
+        self._tx: _Transaction | None = None
+        self.stores: StoreRepository = FakeStoreRepository(self)
+        self.states: StoreStateRepository = FakeStoreStateRepository(self)
+        self.events: EventRepository = FakeEventRepository(self)
+        self.channels: ChannelRepository = FakeChannelRepository(self)
+        self.outbox: OutboxRepository = FakeOutboxRepository(self)
+
+    @property
+    def tables(self) -> _Tables:
+        return self._tx if self._tx is not None else self.db
+
+    async def __aenter__(self) -> Self:
+        if self._tx is not None:
+            raise RuntimeError("unit of work already entered")
+        self._tx = _Transaction(self.db)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._tx is not None and any(self._tx.written.values()):
+            self.rolled_back += 1
+        self._tx = None
+
+    async def commit(self) -> None:
+        tx = self._require()
+        if self.fail_next_commit is not None:
+            error, self.fail_next_commit = self.fail_next_commit, None
+            raise error
+        tx.apply(self.db)
+        self.db.commits += 1
+        self.committed += 1
+        self._tx = _Transaction(self.db)
+
+    async def rollback(self) -> None:
+        self._require()
+        self._tx = _Transaction(self.db)
+
+    def _require(self) -> _Transaction:
+        if self._tx is None:
+            raise RuntimeError("unit of work used outside `async with`")
+        return self._tx
+
+
+class _Repo:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _t(self) -> _Tables:
+        return self._uow.tables
+
+
+class FakeStoreRepository(_Repo):
+    async def add(self, store: Store) -> None:
+        t = self._t
+        if store.id in t.stores or any(s.url == store.url for s in t.stores.values()):
+            raise DuplicateStore(f"a store with id {store.id} or url {store.url} exists")
+        t.stores[store.id] = store
+        t.touch("stores", store.id)
+
+    async def get(self, store_id: str) -> Store | None:
+        return self._t.stores.get(store_id)
+
+    async def get_by_url(self, url: str) -> Store | None:
+        return next((s for s in self._t.stores.values() if s.url == url), None)
+
+    async def list(self) -> list[Store]:
+        return list(self._t.stores.values())
+
+    async def update(self, store: Store) -> None:
+        t = self._t
+        if store.id not in t.stores:
+            raise StoreNotFound(f"no store with id {store.id}")
+        if any(s.url == store.url and s.id != store.id for s in t.stores.values()):
+            raise DuplicateStore(f"another store has url {store.url}")
+        t.stores[store.id] = store
+        t.touch("stores", store.id)
+
+    async def delete(self, store_id: str) -> None:
+        t = self._t
+        if t.stores.pop(store_id, None) is None:
+            return
+        t.touch("stores", store_id)
+        if t.states.pop(store_id, None) is not None:
+            t.touch("states", store_id)
+        gone = {e.id for e in t.events.values() if e.store_id == store_id}
+        for event_id in gone:
+            del t.events[event_id]
+            t.touch("events", event_id)
+        _delete_outbox(t, lambda i: i.event_id in gone)
+
+
+def _delete_outbox(t: _Tables, doomed: Callable[[OutboxItem], bool]) -> None:
+    for item_id in [i.id for i in t.outbox.values() if doomed(i)]:
+        del t.outbox[item_id]
+        t.touch("outbox", item_id)
+
+
+class FakeStoreStateRepository(_Repo):
+    async def get(self, store_id: str) -> Snapshot | None:
+        return self._t.states.get(store_id)
+
+    async def put(self, store_id: str, snapshot: Snapshot, at: datetime) -> None:
+        t = self._t
+        if store_id not in t.stores:
+            raise FakeIntegrityError(f"store_state.store_id: no store {store_id}")
+        _require_aware(at)
+        t.states[store_id] = snapshot
+        t.touch("states", store_id)
+
+
+class FakeEventRepository(_Repo):
+    async def add(self, event: StoredEvent) -> bool:
+        t = self._t
+        if event.store_id not in t.stores:
+            raise FakeIntegrityError(f"event.store_id: no store {event.store_id}")
+        if any(e.dedup_key == event.dedup_key for e in t.events.values()):
+            return False
+        if event.id in t.events:
+            raise FakeIntegrityError(f"event.id {event.id} exists")
+        _require_aware(event.detected_at)
+        t.events[event.id] = event
+        t.touch("events", event.id)
+        return True
+
+    async def get(self, event_id: str) -> StoredEvent | None:
+        return self._t.events.get(event_id)
+
+    async def list(self, query: EventQuery) -> list[StoredEvent]:
+        """Newest first by id; `since` inclusive, `until` exclusive — as the SQL repository."""
+
+        def wanted(e: StoredEvent) -> bool:
+            return (
+                (query.store_id is None or e.store_id == query.store_id)
+                and (not query.kinds or e.kind in query.kinds)
+                and (query.since is None or e.detected_at >= query.since)
+                and (query.until is None or e.detected_at < query.until)
+                and (query.before_id is None or e.id < query.before_id)
+            )
+
+        found = sorted((e for e in self._t.events.values() if wanted(e)), key=lambda e: e.id, reverse=True)
+        return found[: query.limit]
+
+
+class FakeChannelRepository(_Repo):
+    async def add(self, channel: Channel) -> None:
+        t = self._t
+        if channel.id in t.channels:
+            raise InvalidChannel(f"a channel with id {channel.id} exists")
+        t.channels[channel.id] = channel
+        t.touch("channels", channel.id)
+
+    async def get(self, channel_id: str) -> Channel | None:
+        return self._t.channels.get(channel_id)
+
+    async def list(self) -> list[Channel]:
+        return list(self._t.channels.values())
+
+    async def update(self, channel: Channel) -> None:
+        t = self._t
+        if channel.id not in t.channels:
+            raise ChannelNotFound(f"no channel with id {channel.id}")
+        t.channels[channel.id] = channel
+        t.touch("channels", channel.id)
+
+    async def delete(self, channel_id: str) -> None:
+        t = self._t
+        if t.channels.pop(channel_id, None) is None:
+            return
+        t.touch("channels", channel_id)
+        _delete_outbox(t, lambda i: i.channel_id == channel_id)
+
+
+class FakeOutboxRepository(_Repo):
+    async def add(self, item: OutboxItem) -> None:
+        t = self._t
+        if item.event_id not in t.events or item.channel_id not in t.channels:
+            raise FakeIntegrityError(f"outbox: unknown event {item.event_id} or channel {item.channel_id}")
+        if item.id in t.outbox or any(
+            (i.event_id, i.channel_id) == (item.event_id, item.channel_id) for i in t.outbox.values()
+        ):
+            raise FakeIntegrityError(f"outbox: duplicate {item.id} or (event, channel)")
+        _require_aware(item.created_at, item.next_attempt_at)
+        self._put(item)
+
+    async def get(self, item_id: str) -> OutboxItem | None:
+        return self._t.outbox.get(item_id)
+
+    async def due(self, now: datetime, limit: int) -> list[OutboxItem]:
+        due = [
+            i
+            for i in self._t.outbox.values()
+            if i.status is OutboxStatus.PENDING and i.next_attempt_at <= now
+        ]
+        return sorted(due, key=lambda i: (i.created_at, i.id))[:limit]
+
+    async def next_due_at(self) -> datetime | None:
+        return min(
+            (i.next_attempt_at for i in self._t.outbox.values() if i.status is OutboxStatus.PENDING),
+            default=None,
+        )
+
+    async def mark_sending(self, item_id: str) -> None:
+        item = self._t.outbox.get(item_id)
+        if item is not None and item.status is OutboxStatus.PENDING:
+            self._put(_with(item, status=OutboxStatus.SENDING))
+
+    async def mark_sent(self, item_id: str, at: datetime) -> None:
+        if (item := self._t.outbox.get(item_id)) is not None:
+            self._put(_with(item, status=OutboxStatus.SENT, sent_at=at))
+
+    async def mark_retry(self, item_id: str, *, attempts: int, next_attempt_at: datetime, error: str) -> None:
+        if (item := self._t.outbox.get(item_id)) is not None:
+            self._put(
+                _with(
+                    item,
+                    status=OutboxStatus.PENDING,
+                    attempts=attempts,
+                    next_attempt_at=next_attempt_at,
+                    last_error=error,
+                )
+            )
+
+    async def mark_failed(self, item_id: str, *, attempts: int, error: str) -> None:
+        if (item := self._t.outbox.get(item_id)) is not None:
+            self._put(_with(item, status=OutboxStatus.FAILED, attempts=attempts, last_error=error))
+
+    async def fail_interrupted(self, error: str) -> int:
+        return self._fail_where(lambda i: i.status is OutboxStatus.SENDING, error)
+
+    async def fail_pending_for_channel(self, channel_id: str, error: str) -> int:
+        return self._fail_where(
+            lambda i: i.status is OutboxStatus.PENDING and i.channel_id == channel_id, error
+        )
+
+    async def list(
+        self, *, status: OutboxStatus | None = None, channel_id: str | None = None, limit: int = 100
+    ) -> list[OutboxItem]:
+        found = [
+            i
+            for i in self._t.outbox.values()
+            if (status is None or i.status is status) and (channel_id is None or i.channel_id == channel_id)
+        ]
+        return sorted(found, key=lambda i: (i.created_at, i.id), reverse=True)[:limit]
+
+    async def counts(self) -> dict[OutboxStatus, int]:
+        counts = dict.fromkeys(OutboxStatus, 0)
+        for item in self._t.outbox.values():
+            counts[item.status] += 1
+        return counts
+
+    def _put(self, item: OutboxItem) -> None:
+        self._t.outbox[item.id] = item
+        self._t.touch("outbox", item.id)
+
+    def _fail_where(self, match: Callable[[OutboxItem], bool], error: str) -> int:
+        doomed = [i for i in self._t.outbox.values() if match(i)]
+        for item in doomed:
+            self._put(_with(item, status=OutboxStatus.FAILED, last_error=error))
+        return len(doomed)
+
+
+def _with(item: OutboxItem, **changes: object) -> OutboxItem:
+    return replace(item, **changes)  # type: ignore[arg-type]
+
+
+def _require_aware(*values: datetime) -> None:
+    for value in values:
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: Phantom stores timezone-aware UTC only")
+
+
+# ---- time and ids ----------------------------------------------------------------------------------
+
+EPOCH = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
+
+
+class FrozenClock:
+    """Satisfies the Clock port. Time moves only when told: `set(dt)` / `current = dt` / `advance(s)`."""
+
+    def __init__(self, current: datetime = EPOCH, monotonic: float = 1_000.0) -> None:
+        _require_aware(current)
+        self.current = current
+        self._monotonic = monotonic
+
+    def now(self) -> datetime:
+        return self.current
+
+    def monotonic(self) -> float:
+        return self._monotonic
+
+    def set(self, current: datetime) -> None:
+        _require_aware(current)
+        self._monotonic += max((current - self.current).total_seconds(), 0.0)
+        self.current = current
+
+    def advance(self, seconds: float) -> None:
+        self.current += timedelta(seconds=seconds)
+        self._monotonic += seconds
+
+
+class SequentialIds:
+    """Satisfies IdFactory: "id00000001", "id00000002", … (fixed width, so they sort in issue order)."""
+
+    def __init__(self, prefix: str = "id", start: int = 1) -> None:
+        self.prefix = prefix
+        self._next = start
+        self.issued: list[str] = []
+
+    def __call__(self) -> str:
+        value = f"{self.prefix}{self._next:08d}"
+        self._next += 1
+        self.issued.append(value)
+        return value
+
+
+# ---- notifications, bus, metrics -------------------------------------------------------------------
+
+Scripted = DeliveryResult | BaseException
+
+
+@dataclass
+class FakeNotifier:
+    """Records every send. Results come from the channel's script, then the shared script, then `default`.
+    A scripted exception is raised (to test a notifier that breaks its no-raise contract or a crash).
+    Clear `open` (an asyncio.Event) to make `send` wait until it is set again."""
+
+    default: DeliveryResult = field(default_factory=DeliveryResult.sent)
+    sent: list[tuple[Channel, StoredEvent]] = field(default_factory=list)
+    ready_calls: list[str] = field(default_factory=list)
+    open: asyncio.Event | None = None
+    _script: deque[Scripted] = field(default_factory=deque)
+    _per_channel: dict[str, deque[Scripted]] = field(default_factory=lambda: defaultdict(deque))
+
+    def script(self, *results: Scripted, channel_id: str | None = None) -> None:
+        (self._per_channel[channel_id] if channel_id else self._script).extend(results)
+
+    async def wait_ready(self, channel: Channel) -> None:
+        self.ready_calls.append(channel.id)
+
+    async def send(self, channel: Channel, event: StoredEvent) -> DeliveryResult:
+        if self.open is not None:
+            await self.open.wait()
+        self.sent.append((channel, event))
+        queue = self._per_channel.get(channel.id) or self._script
+        result = queue.popleft() if queue else self.default
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    def sent_to(self, channel_id: str) -> list[StoredEvent]:
+        return [e for c, e in self.sent if c.id == channel_id]
+
+
+@dataclass
+class FakeEventBus:
+    published: list[tuple[str, object]] = field(default_factory=list)
+
+    def publish(self, topic: str, payload: object) -> None:
+        self.published.append((topic, payload))
+
+    def of(self, topic: str) -> list[object]:
+        return [p for t, p in self.published if t == topic]
+
+
+@dataclass
+class FakeMetrics:
+    """Satisfies the Metrics port by recording calls as (name, args) tuples."""
+
+    calls: list[tuple[str, tuple[object, ...]]] = field(default_factory=list)
+
+    def poll(self, outcome: str) -> None:
+        self.calls.append(("poll", (outcome,)))
+
+    def error(self, kind: str) -> None:
+        self.calls.append(("error", (kind,)))
+
+    def requests(self, count: int) -> None:
+        self.calls.append(("requests", (count,)))
+
+    def events(self, kind: str) -> None:
+        self.calls.append(("events", (kind,)))
+
+    def detection_latency(self, seconds: float) -> None:
+        self.calls.append(("detection_latency", (seconds,)))
+
+    def delivery(self, outcome: str, latency_seconds: float | None) -> None:
+        self.calls.append(("delivery", (outcome, latency_seconds)))
+
+    def named(self, name: str) -> list[tuple[object, ...]]:
+        return [args for n, args in self.calls if n == name]
+
+
+@dataclass
+class FakeMonitorControl:
+    watched: dict[str, Store] = field(default_factory=dict)
+    healths: dict[str, StoreHealth] = field(default_factory=dict)
+
+    def watch(self, store: Store) -> None:
+        self.watched[store.id] = store
+
+    def unwatch(self, store_id: str) -> None:
+        self.watched.pop(store_id, None)
+
+    def health(self, store_id: str) -> StoreHealth | None:
+        return self.healths.get(store_id)
+
+
+# ---- store sources ---------------------------------------------------------------------------------
+
+SourceOutcome = FetchResult | Snapshot | BaseException
+
+
+class FakeStoreSource:
+    """Satisfies StoreSource. Per store, a script of outcomes: a FetchResult, a bare Snapshot (wrapped in a
+    FetchResult), or an exception to raise (StoreUnavailable, StoreRateLimited, StoreBlocked, …). When a
+    store's script runs out, `fetch` answers `when_empty` (default: unchanged, FetchResult(snapshot=None))."""
+
+    def __init__(self, when_empty: SourceOutcome | None = None) -> None:
+        self.when_empty: SourceOutcome = when_empty if when_empty is not None else FetchResult(snapshot=None)
+        self.calls: list[str] = []
+        self._scripts: dict[str, deque[SourceOutcome]] = defaultdict(deque)
+
+    def script(self, store_id: str, *outcomes: SourceOutcome) -> None:
+        self._scripts[store_id].extend(outcomes)
+
+    def remaining(self, store_id: str) -> int:
+        return len(self._scripts[store_id])
+
+    async def fetch(self, store: Store, cache: SourceCache) -> FetchResult:
+        self.calls.append(store.id)
+        queue = self._scripts[store.id]
+        outcome = queue.popleft() if queue else self.when_empty
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome if isinstance(outcome, FetchResult) else FetchResult(snapshot=outcome)
+
+
+class FakeProductSource:
+    """Satisfies ProductSource: per (store id, handle) a script of Product | None | exception."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+        self._scripts: dict[tuple[str, str], deque[Product | BaseException | None]] = defaultdict(deque)
+
+    def script(self, store_id: str, handle: str, *outcomes: Product | BaseException | None) -> None:
+        self._scripts[(store_id, handle)].extend(outcomes)
+
+    async def fetch_product(self, store: Store, handle: str, cache: SourceCache) -> Product | None:
+        self.calls.append((store.id, handle))
+        queue = self._scripts[(store.id, handle)]
+        outcome = queue.popleft() if queue else None
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+
+def seed(db: FakeDatabase, *, stores: Iterable[Store] = (), channels: Iterable[Channel] = ()) -> FakeDatabase:
+    """Put committed rows straight into a fake database."""
+    for store in stores:
+        db.stores[store.id] = store
+    for channel in channels:
+        db.channels[channel.id] = channel
+    return db
