@@ -25,7 +25,7 @@ from bench.phantom_proc import ALL_KINDS, PhantomConfig
 from bench.scenario import match_alerts, percentile, plan_probes
 
 QUIET_STEPS = (250, 500, 1000, 1500, 2000, 3000, 4000)
-BUSY_STEPS = (100, 200, 300, 400, 600, 800, 1000)
+BUSY_STEPS = (100, 200, 250, 300, 400, 600, 800)
 SIM_SATURATED = 0.9  # sim CPU share above which a failing step says more about the sim than Phantom
 
 

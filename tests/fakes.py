@@ -310,10 +310,12 @@ class FakeOutboxRepository(_Repo):
             default=None,
         )
 
-    async def mark_sending(self, item_id: str) -> None:
+    async def mark_sending(self, item_id: str) -> bool:
         item = self._t.outbox.get(item_id)
         if item is not None and item.status is OutboxStatus.PENDING:
             self._put(_with(item, status=OutboxStatus.SENDING))
+            return True
+        return False
 
     async def mark_sent(self, item_id: str, at: datetime) -> None:
         if (item := self._t.outbox.get(item_id)) is not None:

@@ -21,7 +21,9 @@ def _event(kind: EventKind) -> StoredEvent:
     return StoredEvent("e1", "s1", "bench-3", STORE_URL, "k", datetime.now(UTC), ev)
 
 
-@pytest.mark.parametrize("kind", [EventKind.NEW_PRODUCT, EventKind.RESTOCK, EventKind.SOLD_OUT, EventKind.PRICE_CHANGE])
+@pytest.mark.parametrize(
+    "kind", [EventKind.NEW_PRODUCT, EventKind.RESTOCK, EventKind.SOLD_OUT, EventKind.PRICE_CHANGE]
+)
 def test_phantom_embeds_give_store_handle_and_kind(kind: EventKind) -> None:
     message = {"received_at": 12.5, "body": build_discord_payload(_event(kind))}
     alerts, unreadable = phantom_alerts([message])

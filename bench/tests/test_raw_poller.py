@@ -65,7 +65,10 @@ async def test_polls_the_sim_and_posts_one_alert_per_change() -> None:
                 t.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.gather(*tasks)
-        bodies = sorted((m["body"]["store"], m["body"]["handle"], m["body"]["kind"]) for m in sim.state.sink("raw").messages)
+        bodies = sorted(
+            (m["body"]["store"], m["body"]["handle"], m["body"]["kind"])
+            for m in sim.state.sink("raw").messages
+        )
         assert bodies == [("store-0", "fresh-drop", "new_product"), ("store-1", handle, "price_change")]
         assert poller.counters.errors == 0
         assert poller.counters.alerts_sent == 2

@@ -66,7 +66,9 @@ class TestPlanner:
     def test_probe_handles_carry_the_step_tag(self) -> None:
         probes = plan_probes(random.Random(1), [f"s{i}" for i in range(50)], 20, 30.0, tag="quiet500")
         assert len({p.store for p in probes}) == 20
-        assert all(p.handle.startswith("bench-probe-quiet500-") and "Probe" in (p.title or "") for p in probes)
+        assert all(
+            p.handle.startswith("bench-probe-quiet500-") and "Probe" in (p.title or "") for p in probes
+        )
 
 
 def _change(store: str, handle: str, op: str, at: float) -> Change:

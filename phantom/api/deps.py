@@ -14,7 +14,7 @@ def get_services(request: Request) -> ServiceContext:
     return services
 
 
-async def authorize(request: Request) -> None:
+async def authorize(_request: Request) -> None:
     """Auth seam. Every route but /health depends on this; the dashboard issue fills it in (token,
     session cookie + CSRF) without touching the routers."""
     return None

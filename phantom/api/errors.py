@@ -36,12 +36,12 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, object]]:
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
-    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+    async def _domain(_request: Request, exc: DomainError) -> JSONResponse:
         status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
         return JSONResponse({"error": type(exc).__name__, "detail": str(exc)}, status_code=status)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
         # Never echo submitted values back (FastAPI's default includes "input"): they may be secrets.
         parts = []
         for err in exc.errors():

@@ -135,7 +135,10 @@ class EventRead(BaseModel):
             price=p.price if p else None,
             old_price=e.event.old_price,
             new_price=e.event.new_price,
-            variants=[VariantRead(id=v.id, size=v.size, price=v.price, available=v.available) for v in e.event.variants],
+            variants=[
+                VariantRead(id=v.id, size=v.size, price=v.price, available=v.available)
+                for v in e.event.variants
+            ],
         )
 
 

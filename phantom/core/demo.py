@@ -16,8 +16,10 @@ from rich.live import Live
 from rich.table import Table
 
 from phantom.core.engine import Engine
+from phantom.core.logging import configure_logging
 from phantom.core.settings import DatabaseSettings, MonitorSettings, NotificationConfig, Settings, StoreConfig
 from phantom.domain.events import StoredEvent
+from phantom.domain.models import Platform
 from phantom.domain.stores import Store
 from phantom.sim.server import SimConfig, SimServer
 
@@ -28,33 +30,72 @@ def demo_script(stores: int) -> list[dict[str, object]]:
     """A drop morning, compressed: new releases, restocks, a price cut, a sell-out and a password page."""
     last = f"store-{stores - 1}"
     return [
-        {"at": 4, "op": "drop", "store": "store-0", "title": "Nike Dunk Low Retro - Panda", "price": "110.00"},
-        {"at": 8, "op": "drop", "store": "store-1", "title": "Jordan 1 Retro High OG - Chicago", "price": "180.00"},
+        {
+            "at": 4,
+            "op": "drop",
+            "store": "store-0",
+            "title": "Nike Dunk Low Retro - Panda",
+            "handle": "nike-dunk-low-retro-panda",
+            "price": "110.00",
+        },
+        {
+            "at": 8,
+            "op": "drop",
+            "store": "store-1",
+            "title": "Jordan 1 Retro High OG - Chicago",
+            "handle": "jordan-1-retro-high-og-chicago",
+            "price": "180.00",
+        },
         {"at": 10, "op": "password", "store": last, "enabled": True},
         {"at": 12, "op": "sold_out", "store": "store-0", "handle": "nike-dunk-low-retro-panda"},
-        {"at": 16, "op": "restock", "store": "store-0", "handle": "nike-dunk-low-retro-panda", "sizes": ["9", "9.5"]},
-        {"at": 18, "op": "drop", "store": last, "title": "New Balance 550 - White/Green", "price": "120.00"},
-        {"at": 20, "op": "price", "store": "store-1", "handle": "jordan-1-retro-high-og-chicago", "price": "150.00"},
+        {
+            "at": 16,
+            "op": "restock",
+            "store": "store-0",
+            "handle": "nike-dunk-low-retro-panda",
+            "sizes": ["9", "9.5"],
+        },
+        {
+            "at": 18,
+            "op": "drop",
+            "store": last,
+            "title": "New Balance 550 - White/Green",
+            "handle": "new-balance-550-white-green",
+            "price": "120.00",
+            "sizes": ["8", "9", "10", "11"],
+        },
+        {
+            "at": 20,
+            "op": "price",
+            "store": "store-1",
+            "handle": "jordan-1-retro-high-og-chicago",
+            "price": "150.00",
+        },
         {"at": 24, "op": "password", "store": last, "enabled": False},
+        {"at": 14, "op": "sold_out", "store": "fl-0", "sku": DEMO_SKU},
+        {"at": 26, "op": "restock", "store": "fl-0", "sku": DEMO_SKU, "sizes": ["9.0", "10.0"]},
         {"at": 28, "op": "fault", "store": "store-1", "mode": "429", "retry_after": 6, "count": 1},
     ]
 
 
 async def run_demo(*, seconds: float, stores: int, console: Console) -> None:
-    async with SimServer(SimConfig(shopify_stores=stores, footsites_stores=1, products_per_store=40)) as sim:
-        async with aiohttp.ClientSession() as http:
-            await _post(http, f"{sim.base_url}/_control/fl/fl-0/product", {"sku": DEMO_SKU, "name": "Jordan AJ 1 Low"})
-            with tempfile.TemporaryDirectory(prefix="phantom-demo-") as tmp:
-                settings = _demo_settings(sim, stores, Path(tmp))
-                engine = Engine(settings)
-                feed: deque[str] = deque(maxlen=14)
-                engine.add_event_listener(lambda store, event: feed.appendleft(_describe(store, event)))
-                await engine.start()
-                try:
-                    await _post(http, f"{sim.base_url}/_control/schedule", {"actions": demo_script(stores)})
-                    await _show(engine, sim, http, feed, seconds, console)
-                finally:
-                    await engine.stop()
+    configure_logging("error")  # the live table is the output; warnings would tear it
+    sim_config = SimConfig(shopify_stores=stores, footsites_stores=1, products_per_store=40)
+    async with SimServer(sim_config) as sim, aiohttp.ClientSession() as http:
+        await _post(
+            http, f"{sim.base_url}/_control/fl/fl-0/product", {"sku": DEMO_SKU, "name": "Jordan AJ 1 Low"}
+        )
+        with tempfile.TemporaryDirectory(prefix="phantom-demo-") as tmp:
+            settings = _demo_settings(sim, stores, Path(tmp))
+            engine = Engine(settings)
+            feed: deque[str] = deque(maxlen=14)
+            engine.add_event_listener(lambda store, event: feed.appendleft(_describe(store, event)))
+            await engine.start()
+            try:
+                await _post(http, f"{sim.base_url}/_control/schedule", {"actions": demo_script(stores)})
+                await _show(engine, sim, http, feed, seconds, console)
+            finally:
+                await engine.stop()
 
 
 def _demo_settings(sim: SimServer, stores: int, tmp: Path) -> Settings:
@@ -63,15 +104,29 @@ def _demo_settings(sim: SimServer, stores: int, tmp: Path) -> Settings:
         monitor=MonitorSettings(limit_per_host=32),
         log_level="error",
         stores=[
-            *(StoreConfig(url=sim.shop_url(f"store-{i}"), interval=2.0) for i in range(stores)),
-            StoreConfig(url=sim.footsites_url("fl-0"), platform="footsites", skus=[DEMO_SKU], interval=3.0),
+            *(
+                StoreConfig(url=sim.shop_url(f"store-{i}"), name=f"store-{i}", interval=2.0)
+                for i in range(stores)
+            ),
+            StoreConfig(
+                url=sim.footsites_url("fl-0"),
+                name="footsites-0",
+                platform=Platform.FOOTSITES,
+                skus=[DEMO_SKU],
+                interval=3.0,
+            ),
         ],
-        notifications=[NotificationConfig(kind="discord", url=sim.sink_url("demo"))],  # type: ignore[arg-type]
+        notifications=[NotificationConfig(kind="discord", url=sim.sink_url("demo"))],
     )
 
 
 async def _show(
-    engine: Engine, sim: SimServer, http: aiohttp.ClientSession, feed: deque[str], seconds: float, console: Console
+    engine: Engine,
+    sim: SimServer,
+    http: aiohttp.ClientSession,
+    feed: deque[str],
+    seconds: float,
+    console: Console,
 ) -> None:
     started = time.monotonic()
     with Live(console=console, refresh_per_second=4) as live:
@@ -113,7 +168,9 @@ def _describe(store: Store, event: StoredEvent) -> str:
     if event.event.old_price is not None and event.event.new_price is not None:
         extra = f" {event.event.old_price / 100:.2f} → {event.event.new_price / 100:.2f}"
     when = event.detected_at.strftime("%H:%M:%S")
-    return f"{when} [bold]{event.kind.value}[/bold] {store.name}: {title}{extra}" + (f" [{sizes}]" if sizes else "")
+    return f"{when} [bold]{event.kind.value}[/bold] {store.name}: {title}{extra}" + (
+        f" [{sizes}]" if sizes else ""
+    )
 
 
 async def _post(http: aiohttp.ClientSession, url: str, body: object) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from phantom.adapters.bus import InMemoryEventBus
 from phantom.adapters.clock import SystemClock
-from phantom.adapters.db.engine import create_db_engine, create_session_factory
+from phantom.adapters.db.engine import create_db_engine, create_session_factory, is_sqlite
 from phantom.adapters.db.migrate import upgrade_async
 from phantom.adapters.db.uow import SqlAlchemyUnitOfWork
 from phantom.adapters.http import create_http_session
@@ -90,9 +90,10 @@ class Engine:
             await upgrade_async(s.database.url)
         self._db = create_db_engine(s.database.url, echo=s.database.echo)
         session_factory = create_session_factory(self._db)
+        gate = asyncio.Lock() if is_sqlite(s.database.url) else None
 
         def uow_factory() -> UnitOfWork:
-            return SqlAlchemyUnitOfWork(session_factory)
+            return SqlAlchemyUnitOfWork(session_factory, gate)
 
         m = s.monitor
         self._http = create_http_session(

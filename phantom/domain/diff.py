@@ -26,13 +26,17 @@ def diff(previous: Snapshot | None, current: Snapshot) -> list[ProductEvent]:
     for pid, product in current.products.items():
         old = before.get(pid)
         if old is None:
-            events.append(ProductEvent(kind=EventKind.NEW_PRODUCT, product=product, variants=product.variants))
+            events.append(
+                ProductEvent(kind=EventKind.NEW_PRODUCT, product=product, variants=product.variants)
+            )
         elif old != product:
             events.extend(_product_changes(old, product))
     for pid, old in before.items():
         if pid not in current.products and old.available:
             events.append(
-                ProductEvent(kind=EventKind.SOLD_OUT, product=old, variants=old.available_variants, removed=True)
+                ProductEvent(
+                    kind=EventKind.SOLD_OUT, product=old, variants=old.available_variants, removed=True
+                )
             )
     return events
 
@@ -49,9 +53,7 @@ def _product_changes(old: Product, new: Product) -> Iterable[ProductEvent]:
     if restocked:
         yield ProductEvent(kind=EventKind.RESTOCK, product=new, variants=restocked)
     gone = tuple(
-        v
-        for v in new.variants
-        if not v.available and v.id in old_variants and old_variants[v.id].available
+        v for v in new.variants if not v.available and v.id in old_variants and old_variants[v.id].available
     ) + tuple(v for v in old.variants if v.available and v.id not in new_ids)
     if gone:
         yield ProductEvent(kind=EventKind.SOLD_OUT, product=new, variants=gone)

@@ -106,6 +106,4 @@ class EventFilter:
             return False
         if self.max_price is not None and product.price is not None and product.price > self.max_price:
             return False
-        return not self.sizes or any(
-            normalize_size(v.size) in self.sizes for v in event.relevant_variants()
-        )
+        return not self.sizes or any(normalize_size(v.size) in self.sizes for v in event.relevant_variants())

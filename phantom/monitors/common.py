@@ -61,27 +61,30 @@ def unchanged_or_body(resp: HttpResponse, cached: CachedPage | None) -> tuple[Ca
 
 
 def is_json(resp: HttpResponse) -> bool:
-    ct = resp.content_type
-    if ct is not None:
-        return "json" in ct.lower() or "javascript" in ct.lower()
-    head = resp.body[:64].lstrip()
-    return head[:1] in (b"{", b"[")
+    """JSON by content type, or (for text/plain, octet-stream, none) by its first byte; HTML never."""
+    ct = (resp.content_type or "").lower()
+    if "json" in ct or "javascript" in ct:
+        return True
+    if "html" in ct:
+        return False
+    return resp.body[:64].lstrip()[:1] in (b"{", b"[")
 
 
 def raise_for_status(resp: HttpResponse, *, what: str, not_found: str, html_429_blocks: bool) -> None:
     """Map every non-200/304 status to a domain error (challenge pages become StoreBlocked).
 
-    A 429 is a rate limit (honour Retry-After) unless it carries a challenge; with `html_429_blocks` an
-    HTML 429 counts as a block page too (Footsites' bot wall answers 429 with HTML).
+    A 429 is a rate limit (honour Retry-After) unless it carries a challenge marker. With `html_429_blocks`
+    (Footsites, whose bot wall answers 429 with HTML) an HTML 429 that names no Retry-After is a block page
+    too; one that names a Retry-After is honoured as a rate limit: politeness first.
     """
     status = resp.status
     if status in (200, 304):
         return
-    if status == 429 and (is_json(resp) or not resp.body.strip()):
-        raise StoreRateLimited(retry_after_seconds(resp.headers))
     reason = detect_challenge(status, resp.content_type, resp.body)
-    if status == 429 and (reason is None or (reason == RATE_LIMIT_PAGE and not html_429_blocks)):
-        raise StoreRateLimited(retry_after_seconds(resp.headers))
+    if status == 429 and (reason is None or reason == RATE_LIMIT_PAGE):
+        plain = is_json(resp) or not resp.body.strip() or "retry-after" in resp.headers
+        if plain or not html_429_blocks:
+            raise StoreRateLimited(retry_after_seconds(resp.headers))
     if reason is not None:
         raise StoreBlocked(reason)
     if status == 404:

@@ -87,7 +87,7 @@ def decode_products_page(data: bytes, known: Mapping[int, Product] | None = None
 def map_product(p: schema.Product, prices: dict[str, int]) -> Product:
     """One decoded product -> domain Product (the hot loop of a cold decode: kept flat on purpose)."""
     size_at = _size_index(p.options)
-    variants = []
+    variants: list[Variant] = []
     append = variants.append
     for v in p.variants:
         if size_at is None:

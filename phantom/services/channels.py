@@ -37,7 +37,9 @@ class ChannelSpec:
             max_price=self.max_price,
             store_ids=self.store_ids,
         )
-        return Channel(id=channel_id, kind=self.kind, url=self.url, route=route, name=self.name or self.kind.value)
+        return Channel(
+            id=channel_id, kind=self.kind, url=self.url, route=route, name=self.name or self.kind.value
+        )
 
 
 async def list_channels(*, uow_factory: UnitOfWorkFactory) -> list[Channel]:
@@ -98,9 +100,7 @@ def sample_event(*, event_id: str, now: datetime) -> StoredEvent:
     )
 
 
-async def send_test(
-    channel: Channel, *, notifier: Notifier, event_id: str, now: datetime
-) -> DeliveryResult:
+async def send_test(channel: Channel, *, notifier: Notifier, event_id: str, now: datetime) -> DeliveryResult:
     """Send a sample alert straight to one channel (not through the outbox: a test is not an alert)."""
     await notifier.wait_ready(channel)
     return await notifier.send(channel, sample_event(event_id=event_id, now=now))

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from phantom.domain.events import StoredEvent
 from phantom.domain.notifications import (
     MAX_DELIVERY_ATTEMPTS,
+    Channel,
     DeliveryOutcome,
+    DeliveryResult,
     OutboxItem,
     OutboxStatus,
     retry_delay,
@@ -37,40 +40,93 @@ async def deliver_alert(
     """Claim, send and record one alert.
 
     The claim (PENDING -> SENDING) is committed before the request leaves, so a crash between sending and
-    recording can never lead to a second send: recover_interrupted() fails such rows instead.
+    recording can never lead to a second send: recover_interrupted() fails such rows instead. `item` may be
+    a stale copy: the stored row decides whether (and with which attempt count) it is sent.
     """
     async with uow_factory() as uow:
         channel = await uow.channels.get(item.channel_id)
         event = await uow.events.get(item.event_id)
         fresh = await uow.outbox.get(item.id)
         if fresh is None or fresh.status is not OutboxStatus.PENDING:
-            return DeliveryOutcome.SENT if fresh and fresh.status is OutboxStatus.SENT else DeliveryOutcome.REJECTED
+            return _settled(fresh)
         if channel is None or event is None or not channel.enabled:
-            reason = channel.disabled_reason if channel and channel.disabled_reason else "channel disabled or deleted"
-            await uow.outbox.mark_failed(item.id, attempts=item.attempts, error=reason)
+            reason = (
+                channel.disabled_reason
+                if channel and channel.disabled_reason
+                else "channel disabled or deleted"
+            )
+            await uow.outbox.mark_failed(item.id, attempts=fresh.attempts, error=reason)
             await uow.commit()
             metrics.delivery("failed", None)
             return DeliveryOutcome.REJECTED
     await notifier.wait_ready(channel)
+    claimed = await _claim(item.id, uow_factory=uow_factory)
+    if claimed is not None:  # settled elsewhere while we waited for the rate limit
+        return _settled(claimed)
+    attempts = fresh.attempts + 1
+    try:
+        result = await notifier.send(channel, event)
+    except Exception as exc:
+        # The notifier broke its no-raise contract, so the outcome is unknown: fail visibly (as after a crash)
+        # rather than leave the row SENDING until the next start or risk a second send. The loop logs it.
+        result = DeliveryResult(
+            DeliveryOutcome.REJECTED, f"notifier crashed while sending ({exc!r}); not re-sent"
+        )
+        await _record(
+            item.id, channel, event, result, attempts, uow_factory=uow_factory, clock=clock, metrics=metrics
+        )
+        raise
+    await _record(
+        item.id, channel, event, result, attempts, uow_factory=uow_factory, clock=clock, metrics=metrics
+    )
+    return result.outcome
+
+
+def _settled(row: OutboxItem | None) -> DeliveryOutcome:
+    return (
+        DeliveryOutcome.SENT
+        if row is not None and row.status is OutboxStatus.SENT
+        else DeliveryOutcome.REJECTED
+    )
+
+
+async def _claim(item_id: str, *, uow_factory: UnitOfWorkFactory) -> OutboxItem | None:
+    """PENDING -> SENDING (atomic), committed. Returns None when claimed, else the row as it now stands."""
     async with uow_factory() as uow:
-        await uow.outbox.mark_sending(item.id)
-        await uow.commit()
-    result = await notifier.send(channel, event)
-    attempts = item.attempts + 1
+        if await uow.outbox.mark_sending(item_id):
+            await uow.commit()
+            return None
+        return await uow.outbox.get(item_id)
+
+
+async def _record(
+    item_id: str,
+    channel: Channel,
+    event: StoredEvent,
+    result: DeliveryResult,
+    attempts: int,
+    *,
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    metrics: Metrics,
+) -> None:
     now = clock.now()
     async with uow_factory() as uow:
         outcome = result.outcome
         if outcome is DeliveryOutcome.SENT:
-            await uow.outbox.mark_sent(item.id, now)
+            await uow.outbox.mark_sent(item_id, now)
             metrics.delivery("sent", (now - event.detected_at).total_seconds())
         elif outcome is DeliveryOutcome.RETRY and attempts < MAX_DELIVERY_ATTEMPTS:
             delay = retry_delay(attempts, result.retry_after)
             await uow.outbox.mark_retry(
-                item.id, attempts=attempts, next_attempt_at=now + timedelta(seconds=delay), error=result.detail
+                item_id,
+                attempts=attempts,
+                next_attempt_at=now + timedelta(seconds=delay),
+                error=result.detail,
             )
             metrics.delivery("retry", None)
         elif outcome is DeliveryOutcome.CHANNEL_GONE:
-            await uow.outbox.mark_failed(item.id, attempts=attempts, error=result.detail)
+            await uow.outbox.mark_failed(item_id, attempts=attempts, error=result.detail)
             await uow.channels.update(replace(channel, enabled=False, disabled_reason=result.detail))
             await uow.outbox.fail_pending_for_channel(channel.id, f"channel disabled: {result.detail}")
             metrics.delivery("failed", None)
@@ -78,7 +134,6 @@ async def deliver_alert(
             detail = result.detail or outcome.value
             if outcome is DeliveryOutcome.RETRY:
                 detail = f"gave up after {attempts} attempts: {detail}"
-            await uow.outbox.mark_failed(item.id, attempts=attempts, error=detail)
+            await uow.outbox.mark_failed(item_id, attempts=attempts, error=detail)
             metrics.delivery("failed", None)
         await uow.commit()
-    return outcome

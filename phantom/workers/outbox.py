@@ -7,6 +7,7 @@ before an alert is claimed; lanes for different channels run side by side.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 
 import structlog
@@ -55,10 +56,8 @@ class OutboxWorker:
                         self._queued.add(item.id)
                         self._lanes.setdefault(item.channel_id, deque()).append(item)
                         self._ensure_lane(item.channel_id)
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=IDLE_RECHECK)
-                except TimeoutError:
-                    pass
         finally:
             for task in self._lane_tasks.values():
                 task.cancel()
@@ -85,7 +84,7 @@ class OutboxWorker:
                     clock=self._clock,
                     metrics=self._metrics,
                 )
-            except Exception:  # loop boundary: the row stays as it was and is picked up again
+            except Exception:  # loop boundary: a row not yet claimed stays pending; one mid-send is failed
                 log.exception("alert_delivery_crashed", outbox_id=item.id)
             finally:
                 self._queued.discard(item.id)

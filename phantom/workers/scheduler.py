@@ -7,6 +7,7 @@ poll of one store never delays another (each poll runs as its own task).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import itertools
 import random
@@ -65,22 +66,20 @@ class Scheduler:
             store, self._sources[store.platform], self._product_sources.get(store.platform), self._deps
         )
         if old is not None:
-            monitor.health = old.health
+            monitor.adopt(old)
         self._monitors[store.id] = monitor
+        self._invalidate(store.id)  # a handle dropped from the watch list must not keep its old entry
         now = self._monotonic()
         # A random phase spreads thousands of stores evenly over their interval instead of a thundering herd.
-        self._push((store.id, ""), now + random.uniform(0, store.interval))  # noqa: S311
+        self._push((store.id, ""), now + random.uniform(0, store.interval))
         for handle in store.watch_handles:
             interval = store.watch_interval or store.interval
-            self._push((store.id, handle), now + random.uniform(0, interval))  # noqa: S311
+            self._push((store.id, handle), now + random.uniform(0, interval))
         self._wake.set()
 
     def unwatch(self, store_id: str) -> None:
-        monitor = self._monitors.pop(store_id, None)
-        if monitor is None:
-            return
-        for key in [k for k in self._generation if k[0] == store_id]:
-            self._generation[key] += 1  # invalidates queued entries
+        if self._monitors.pop(store_id, None) is not None:
+            self._invalidate(store_id)
 
     def health(self, store_id: str) -> StoreHealth | None:
         monitor = self._monitors.get(store_id)
@@ -90,6 +89,10 @@ class Scheduler:
         return list(self._monitors.values())
 
     # ---- loop ----------------------------------------------------------------------------------------
+
+    def _invalidate(self, store_id: str) -> None:
+        for key in [k for k in self._generation if k[0] == store_id]:
+            self._generation[key] += 1  # queued (and in-flight) entries of the old generation are dropped
 
     def _push(self, key: tuple[str, str], due: float) -> None:
         gen = self._generation.get(key, 0) + 1
@@ -106,10 +109,8 @@ class Scheduler:
                 delay = self._heap[0].due - self._monotonic()
                 if delay > 0:
                     self._wake.clear()
-                    try:
+                    with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), timeout=delay)
-                    except TimeoutError:
-                        pass
                     continue
                 entry = heapq.heappop(self._heap)
                 if self._generation.get(entry.key) != entry.generation:
@@ -123,9 +124,11 @@ class Scheduler:
     async def _run_poll(self, entry: _Entry) -> None:
         store_id, handle = entry.key
         monitor = self._monitors.get(store_id)
-        if monitor is None:
-            return
-        interval = (monitor.store.watch_interval or monitor.store.interval) if handle else monitor.store.interval
+        if monitor is None or self._generation.get(entry.key) != entry.generation:
+            return  # unwatched or re-watched since this poll was queued
+        interval = (
+            (monitor.store.watch_interval or monitor.store.interval) if handle else monitor.store.interval
+        )
         try:
             delay = await (monitor.poll_watched(handle) if handle else monitor.poll_catalogue())
         except Exception:  # loop boundary: one store's bug never stops the others
@@ -136,8 +139,8 @@ class Scheduler:
             return
         now = self._monotonic()
         hold = monitor.ready_in()
-        if hold > 0:  # Retry-After: not one request before it expires
-            due = now + hold
+        if hold > 0:  # Retry-After: not one request before it expires (nor before a longer block back-off)
+            due = now + max(hold, delay)
         elif delay <= interval * 1.5:
             # Regular period: advance from the planned time, not the finish time, so the period holds.
             due = max(entry.due + delay, now)

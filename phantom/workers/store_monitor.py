@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import structlog
 
+from phantom.domain.diff import merge_watched
 from phantom.domain.errors import StoreBlocked, StoreError, StoreRateLimited
 from phantom.domain.events import StoredEvent
 from phantom.domain.health import HealthStatus, StoreHealth
@@ -28,7 +29,6 @@ from phantom.domain.ports import (
     StoreSource,
     UnitOfWorkFactory,
 )
-from phantom.domain.diff import merge_watched
 from phantom.domain.stores import Store
 from phantom.services.monitoring import load_last_snapshot, record_snapshot
 
@@ -68,6 +68,19 @@ class StoreMonitor:
         self._lock = asyncio.Lock()  # catalogue and watched-product updates of this store are serialised
         self._not_before = 0.0  # monotonic time before which no request may go to this store (Retry-After)
 
+    def adopt(self, old: StoreMonitor) -> None:
+        """Take over a previous monitor of the same store (its settings changed): health, a running
+        Retry-After hold and the last snapshot carry over; the source cache only if the URL is the same."""
+        self.health = old.health
+        self._not_before = old._not_before
+        self._previous, self._loaded = old._previous, old._loaded
+        if old.store.url == self.store.url and old.store.platform is self.store.platform:
+            self._cache = old._cache
+            self._catalogue = old._catalogue
+            kept = set(self.store.watch_handles)
+            self._watched = {h: p for h, p in old._watched.items() if h in kept}
+            self._handle_caches = {h: c for h, c in old._handle_caches.items() if h in kept}
+
     # ---- scheduling ----------------------------------------------------------------------------------
 
     def ready_in(self) -> float:
@@ -76,7 +89,7 @@ class StoreMonitor:
 
     def _next_delay(self, interval: float) -> float:
         j = self._deps.jitter
-        return interval * random.uniform(1 - j, 1 + j)  # noqa: S311 - scheduling jitter, not crypto
+        return interval * random.uniform(1 - j, 1 + j)
 
     def _failure_delay(self, exc: StoreError) -> float:
         interval = self.store.interval
@@ -85,7 +98,7 @@ class StoreMonitor:
         if isinstance(exc, StoreBlocked):
             return max(self._deps.blocked_backoff, exc.retry_after or 0.0)
         backoff = min(interval * 2 ** min(self.health.errors, 16), self._deps.max_backoff)
-        return random.uniform(backoff / 2, backoff)  # noqa: S311 - "equal jitter" back-off
+        return random.uniform(backoff / 2, backoff)
 
     # ---- polls ---------------------------------------------------------------------------------------
 

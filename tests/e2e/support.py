@@ -25,7 +25,9 @@ def engine_settings(
 ) -> Settings:
     stores = [StoreConfig(url=sim.shop_url(name), interval=interval) for name in shops]
     for name, skus in (footsites or {}).items():
-        stores.append(StoreConfig(url=sim.footsites_url(name), platform="footsites", skus=skus, interval=interval))  # type: ignore[arg-type]
+        stores.append(
+            StoreConfig(url=sim.footsites_url(name), platform="footsites", skus=skus, interval=interval)
+        )  # type: ignore[arg-type]
     channel: dict[str, Any] = {"kind": "discord", "url": sim.sink_url(sink), **notification}
     if events is not None:
         channel["events"] = events

@@ -53,7 +53,9 @@ async def api(tmp_path: Path) -> AsyncIterator[str]:
 class TestStores:
     async def test_crud_and_health(self, api: str, sim: SimServer) -> None:
         async with aiohttp.ClientSession() as http:
-            async with http.post(f"{api}/api/stores", json={"url": sim.shop_url("store-0") + "/", "interval": 0.5}) as r:
+            async with http.post(
+                f"{api}/api/stores", json={"url": sim.shop_url("store-0") + "/", "interval": 0.5}
+            ) as r:
                 assert r.status == 201
                 store = await r.json()
             assert store["url"] == sim.shop_url("store-0"), "the URL is normalised"
@@ -73,7 +75,9 @@ class TestStores:
                 health = await r.json()
             assert health["status"] == "healthy" and health["last_latency_ms"] is not None
 
-            async with http.patch(f"{api}/api/stores/{store['id']}", json={"interval": 3, "name": "Main"}) as r:
+            async with http.patch(
+                f"{api}/api/stores/{store['id']}", json={"interval": 3, "name": "Main"}
+            ) as r:
                 assert r.status == 200
                 assert (await r.json())["interval"] == 3
             async with http.get(f"{api}/api/stores") as r:
@@ -82,13 +86,20 @@ class TestStores:
                 assert r.status == 204
             async with http.get(f"{api}/api/stores/{store['id']}") as r:
                 assert r.status == 404
-                assert (await r.json()) == {"error": "StoreNotFound", "detail": f"no store with id {store['id']}"}
+                assert (await r.json()) == {
+                    "error": "StoreNotFound",
+                    "detail": f"no store with id {store['id']}",
+                }
 
     async def test_bad_input_is_refused_without_echo(self, api: str) -> None:
         async with aiohttp.ClientSession() as http:
-            async with http.post(f"{api}/api/stores", json={"url": "ftp://secret-host.example", "interval": 2}) as r:
+            async with http.post(
+                f"{api}/api/stores", json={"url": "ftp://secret-host.example", "interval": 2}
+            ) as r:
                 assert r.status == 400
-            async with http.post(f"{api}/api/stores", json={"url": "https://x.example", "interval": "fast"}) as r:
+            async with http.post(
+                f"{api}/api/stores", json={"url": "https://x.example", "interval": "fast"}
+            ) as r:
                 assert r.status == 422
                 body = await r.json()
                 assert body["error"] == "ValidationError" and "fast" not in body["detail"]
@@ -97,7 +108,9 @@ class TestStores:
 class TestEvents:
     async def test_events_are_listed_newest_first_with_filters(self, api: str, sim: SimServer) -> None:
         async with aiohttp.ClientSession() as http:
-            async with http.post(f"{api}/api/stores", json={"url": sim.shop_url("store-1"), "interval": 0.5}) as r:
+            async with http.post(
+                f"{api}/api/stores", json={"url": sim.shop_url("store-1"), "interval": 0.5}
+            ) as r:
                 store = await r.json()
             await asyncio.sleep(1.5)  # baseline
             first = sim.state.shop_drop("store-1", title="Nike Air Max 1 - Red")

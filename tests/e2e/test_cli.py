@@ -6,7 +6,6 @@ import asyncio
 import os
 import signal
 import socket
-import subprocess
 import sys
 from pathlib import Path
 
@@ -28,8 +27,12 @@ def _free_port() -> int:
 
 async def _run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[int, str]:
     proc = await asyncio.create_subprocess_exec(
-        *PHANTOM, *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-        env={**os.environ, **(env or {})}, cwd=cwd,
+        *PHANTOM,
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
     )
     out, _ = await asyncio.wait_for(proc.communicate(), timeout=60)
     return proc.returncode or 0, out.decode()
@@ -72,9 +75,21 @@ class TestQuickStart:
             stores.write_text(f"# my stores\n{sim.shop_url('store-0')}\n\n{sim.shop_url('store-1')}/\n")
             port = _free_port()
             proc = await asyncio.create_subprocess_exec(
-                *PHANTOM, "serve", "--stores", str(stores), "--webhook", sim.sink_url("quick"),
-                "--interval", "0.5", stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-                env={**os.environ, "PHANTOM_PORT": str(port), "PHANTOM_DATABASE__URL": f"sqlite+aiosqlite:///{tmp_path / 'q.db'}"},
+                *PHANTOM,
+                "serve",
+                "--stores",
+                str(stores),
+                "--webhook",
+                sim.sink_url("quick"),
+                "--interval",
+                "0.5",
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
+                env={
+                    **os.environ,
+                    "PHANTOM_PORT": str(port),
+                    "PHANTOM_DATABASE__URL": f"sqlite+aiosqlite:///{tmp_path / 'q.db'}",
+                },
             )
             try:
                 for _ in range(300):

@@ -83,7 +83,9 @@ def _retry_after_violations(sim: SimServer, store: str) -> list[str]:
 
 
 async def test_hostile_hour(tmp_path: Path) -> None:
-    config = SimConfig(shopify_stores=len(SHOPS), footsites_stores=1, products_per_store=80, request_log_size=200_000)
+    config = SimConfig(
+        shopify_stores=len(SHOPS), footsites_stores=1, products_per_store=80, request_log_size=200_000
+    )
     async with SimServer(config) as sim:
         settings = Settings(
             database=DatabaseSettings(url=f"sqlite+aiosqlite:///{tmp_path / 'hostile.db'}"),
@@ -94,13 +96,25 @@ async def test_hostile_hour(tmp_path: Path) -> None:
         try:
             assert engine.scheduler is not None
             stores = [
-                Store(id=f"s{i}", url=sim.shop_url(name), platform=Platform.SHOPIFY, interval=POLL_INTERVAL, name=name)
+                Store(
+                    id=f"s{i}",
+                    url=sim.shop_url(name),
+                    platform=Platform.SHOPIFY,
+                    interval=POLL_INTERVAL,
+                    name=name,
+                )
                 for i, name in enumerate(SHOPS)
             ]
             skus = tuple(sim.state.fl("fl-0").skus[:3])
             stores.append(
-                Store(id="fl", url=sim.footsites_url("fl-0"), platform=Platform.FOOTSITES, interval=POLL_INTERVAL,
-                      name="fl-0", skus=skus)
+                Store(
+                    id="fl",
+                    url=sim.footsites_url("fl-0"),
+                    platform=Platform.FOOTSITES,
+                    interval=POLL_INTERVAL,
+                    name="fl-0",
+                    skus=skus,
+                )
             )
             assert engine.services is not None
             async with engine.services.uow_factory() as uow:  # stored directly: the API would refuse 50 ms
@@ -115,16 +129,21 @@ async def test_hostile_hour(tmp_path: Path) -> None:
             await asyncio.sleep(2.0)  # let every store recover
             rss_end = _rss_mb()
 
-            crashes = engine.metrics.registry.get_sample_value("phantom_poll_errors_total", {"kind": "crash"}) or 0
-            processing = engine.metrics.registry.get_sample_value(
-                "phantom_poll_errors_total", {"kind": "processing"}
-            ) or 0
+            crashes = (
+                engine.metrics.registry.get_sample_value("phantom_poll_errors_total", {"kind": "crash"}) or 0
+            )
+            processing = (
+                engine.metrics.registry.get_sample_value("phantom_poll_errors_total", {"kind": "processing"})
+                or 0
+            )
             events = await list_events(EventQuery(limit=500), uow_factory=engine.services.uow_factory)
             violations = [v for name in [*SHOPS, "fl-0"] for v in _retry_after_violations(sim, name)]
             polls = sum(m.health.polls for m in engine.scheduler.monitors())
             errors = sum(m.health.total_errors for m in engine.scheduler.monitors())
-            print(f"\nhostile: {DURATION:.0f}s, polls={polls}, failed polls={errors}, switches={switches}, "
-                  f"rss {rss_start:.1f} -> {rss_end:.1f} MB, events={len(events)}, retry-after violations={len(violations)}")
+            print(
+                f"\nhostile: {DURATION:.0f}s, polls={polls}, failed polls={errors}, switches={switches}, "
+                f"rss {rss_start:.1f} -> {rss_end:.1f} MB, events={len(events)}, retry-after violations={len(violations)}"
+            )
             assert crashes == 0 and processing == 0
             assert events == [], f"false events: {[(e.kind, e.event.product_id) for e in events][:5]}"
             assert violations == [], violations[:5]

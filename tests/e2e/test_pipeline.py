@@ -50,7 +50,9 @@ class TestDropToAlert:
                 await _polled(engine)
                 assert embeds(sim) == [], "the first poll is a baseline and announces nothing"
 
-                drop = sim.state.shop_drop("store-0", title="Nike Dunk Low Retro - Panda", sizes=["9", "9.5", "10"])
+                drop = sim.state.shop_drop(
+                    "store-0", title="Nike Dunk Low Retro - Panda", sizes=["9", "9.5", "10"]
+                )
                 handle = drop["product"]["handle"]
                 await wait_for(lambda: len(embeds(sim)) == 1, what="new product alert")
                 alert = embeds(sim)[0]
@@ -132,7 +134,9 @@ class TestFootsites:
         async with SimServer(SimConfig(shopify_stores=0, footsites_stores=1)) as sim:
             sku = sim.state.fl("fl-0").skus[0]
             engine = Engine(
-                engine_settings(sim, tmp_path / "fl.db", shops=[], footsites={"fl-0": [sku]}, events=["restock"])
+                engine_settings(
+                    sim, tmp_path / "fl.db", shops=[], footsites={"fl-0": [sku]}, events=["restock"]
+                )
             )
             await engine.start()
             try:

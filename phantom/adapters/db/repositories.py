@@ -344,9 +344,12 @@ class SqlOutboxRepository:
         # min() takes its argument's type, so UTCDateTime's result processing applies.
         return (await self._session.execute(stmt)).scalar_one_or_none()
 
-    async def mark_sending(self, item_id: str) -> None:
-        """PENDING -> SENDING only; a row in any other state is left alone."""
-        await self._set(item_id, {"status": OutboxStatus.SENDING.value}, only_from=OutboxStatus.PENDING)
+    async def mark_sending(self, item_id: str) -> bool:
+        """PENDING -> SENDING only; a row in any other state is left alone. True when this call claimed it."""
+        return (
+            await self._set(item_id, {"status": OutboxStatus.SENDING.value}, only_from=OutboxStatus.PENDING)
+            == 1
+        )
 
     async def mark_sent(self, item_id: str, at: datetime) -> None:
         await self._set(item_id, {"status": OutboxStatus.SENT.value, "sent_at": at})
@@ -390,11 +393,11 @@ class SqlOutboxRepository:
         found = {OutboxStatus(s): n for s, n in (await self._session.execute(stmt)).all()}
         return {s: found.get(s, 0) for s in OutboxStatus}
 
-    async def _set(self, item_id: str, values: dict[str, Any], only_from: OutboxStatus | None = None) -> None:
+    async def _set(self, item_id: str, values: dict[str, Any], only_from: OutboxStatus | None = None) -> int:
         stmt = update(OutboxRow).where(OutboxRow.id == item_id).values(**values)
         if only_from is not None:
             stmt = stmt.where(OutboxRow.status == only_from.value)
-        await self._session.execute(stmt, execution_options={"synchronize_session": False})
+        return _rowcount(await self._session.execute(stmt, execution_options={"synchronize_session": False}))
 
     async def _fail_where(self, error: str, *conditions: Any) -> int:
         stmt = update(OutboxRow).where(*conditions).values(status=OutboxStatus.FAILED.value, last_error=error)

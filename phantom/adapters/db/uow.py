@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 from typing import Self
 
@@ -34,13 +35,20 @@ class SqlAlchemyUnitOfWork:
     channels: ChannelRepository
     outbox: OutboxRepository
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], gate: asyncio.Lock | None = None
+    ) -> None:
         self._session_factory = session_factory
         self._session: AsyncSession | None = None
+        # SQLite runs one write transaction at a time anyway (BEGIN IMMEDIATE). Queueing them on an asyncio
+        # lock in the process is FIFO and immediate, where SQLite's busy handler sleeps and retries.
+        self._gate = gate
 
     async def __aenter__(self) -> Self:
         if self._session is not None:
             raise RuntimeError("unit of work already entered")
+        if self._gate is not None:
+            await self._gate.acquire()
         session = self._session_factory()
         self._session = session
         self.stores = SqlStoreRepository(session)
@@ -59,7 +67,11 @@ class SqlAlchemyUnitOfWork:
         try:
             await session.rollback()
         finally:
-            await session.close()
+            try:
+                await session.close()
+            finally:
+                if self._gate is not None:
+                    self._gate.release()
 
     async def commit(self) -> None:
         await self._require().commit()

@@ -23,7 +23,9 @@ async def list_events(
     kind: Annotated[list[EventKind] | None, Query()] = None,
     since: datetime | None = None,
     until: datetime | None = None,
-    cursor: Annotated[str | None, Query(max_length=64, description="next_cursor of the previous page")] = None,
+    cursor: Annotated[
+        str | None, Query(max_length=64, description="next_cursor of the previous page")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> EventPage:
     query = EventQuery(

@@ -15,7 +15,9 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 @pytest.fixture
 async def sim() -> AsyncIterator[SimServer]:
-    config = SimConfig(shopify_stores=2, footsites_stores=1, products_per_store=60, seed=11, skus_per_footsites_store=5)
+    config = SimConfig(
+        shopify_stores=2, footsites_stores=1, products_per_store=60, seed=11, skus_per_footsites_store=5
+    )
     async with SimServer(config) as server:
         yield server
 
@@ -84,7 +86,7 @@ async def stub() -> AsyncIterator[Stub]:
         await server.stop()
 
 
-def json_reply(payload: Any, status: int = 200, **headers: str) -> Handler:
+def json_reply(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Handler:
     body = payload if isinstance(payload, bytes) else orjson.dumps(payload)
 
     async def handler(request: web.Request) -> web.StreamResponse:
@@ -93,7 +95,7 @@ def json_reply(payload: Any, status: int = 200, **headers: str) -> Handler:
     return handler
 
 
-def html_reply(text: str, status: int = 200, **headers: str) -> Handler:
+def html_reply(text: str, status: int = 200, headers: dict[str, str] | None = None) -> Handler:
     async def handler(request: web.Request) -> web.StreamResponse:
         return web.Response(status=status, text=text, content_type="text/html", headers=headers)
 

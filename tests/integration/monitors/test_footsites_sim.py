@@ -1,5 +1,7 @@
 """FootsitesSource against the simulated store (legacy PDP) and a stub (product-core, JSON 429)."""
 
+from typing import Any
+
 import aiohttp
 import pytest
 
@@ -33,7 +35,7 @@ def source(session: aiohttp.ClientSession) -> FootsitesSource:
     return FootsitesSource(session, max_body_bytes=1024 * 1024, timeout=5.0)
 
 
-async def fl_store(session: aiohttp.ClientSession, sim: SimServer) -> tuple[Store, list[dict]]:
+async def fl_store(session: aiohttp.ClientSession, sim: SimServer) -> tuple[Store, list[dict[str, Any]]]:
     listing = (await control(session, sim, "/fl/fl-0"))["catalogue"]
     skus = tuple(item["sku"] for item in listing)
     return Store(id="fl-0", url=sim.footsites_url("fl-0"), platform=Platform.FOOTSITES, skus=skus), listing
@@ -81,14 +83,26 @@ class TestLegacyAgainstTheSim:
 
     @pytest.mark.parametrize(
         ("mode", "reason"),
-        [("captcha", "datadome"), ("queue", "queue"), ("403", "access denied (403)"), ("429", "rate limit page (429)")],
+        [
+            ("captcha", "datadome"),
+            ("queue", "queue"),
+            ("403", "access denied (403)"),
+            ("429", "rate limit page (429)"),
+        ],
     )
     async def test_challenges_block_the_poll(self, sim, session, source, mode, reason):
         store, _ = await fl_store(session, sim)
-        await control(session, sim, "/fl/fl-0/fault", {"mode": mode, "retry_after": 5})
+        await control(session, sim, "/fl/fl-0/fault", {"mode": mode})
         with pytest.raises(StoreBlocked) as info:
             await source.fetch(store, SourceCache())
         assert info.value.reason == reason
+
+    async def test_html_429_with_retry_after_is_honoured(self, sim, session, source):
+        store, _ = await fl_store(session, sim)
+        await control(session, sim, "/fl/fl-0/fault", {"mode": "429", "retry_after": 5})
+        with pytest.raises(StoreRateLimited) as info:
+            await source.fetch(store, SourceCache())
+        assert info.value.retry_after == 5.0
 
     @pytest.mark.parametrize(("mode", "match"), [("500", "server error"), ("garbage", "malformed")])
     async def test_broken_answers_are_unavailable(self, sim, session, source, mode, match):
@@ -110,7 +124,7 @@ class TestLegacyAgainstTheSim:
 
 class TestProductCoreFallback:
     async def test_legacy_404_falls_back_and_is_remembered(self, stub, source):
-        stub.routes["/zgw/product-core/v1/pdp/sku/11111111"] = json_reply(CORE_DOC, ETag='"c1"')
+        stub.routes["/zgw/product-core/v1/pdp/sku/11111111"] = json_reply(CORE_DOC, headers={"ETag": '"c1"'})
         store = stub_store(stub, "11111111")
         cache = SourceCache()
         first = await source.fetch(store, cache)
@@ -139,7 +153,9 @@ class TestProductCoreFallback:
             await source.fetch(stub_store(stub, "22222222"), SourceCache())
 
     async def test_plain_json_429_is_a_rate_limit(self, stub, source):
-        stub.routes["/api/products/pdp/11111111"] = json_reply({"errors": "slow down"}, 429, **{"Retry-After": "7"})
+        stub.routes["/api/products/pdp/11111111"] = json_reply(
+            {"errors": "slow down"}, 429, {"Retry-After": "7"}
+        )
         with pytest.raises(StoreRateLimited) as info:
             await source.fetch(stub_store(stub, "11111111"), SourceCache())
         assert info.value.retry_after == 7.0

@@ -112,6 +112,17 @@ class TestStatusMapping:
         with pytest.raises(StoreBlocked, match="429"):
             self.map(resp(429, page, content_type=HTML), html_429_blocks=True)
 
+    def test_html_429_naming_a_retry_after_is_honoured_even_where_html_blocks(self):
+        page = b"<html><h1>Too Many Requests</h1></html>"
+        with pytest.raises(StoreRateLimited) as info:
+            self.map(resp(429, page, content_type=HTML, retry_after="3"), html_429_blocks=True)
+        assert info.value.retry_after == 3.0
+
+    def test_json_429_pointing_at_a_captcha_blocks(self):
+        body = b'{"url":"https://geo.captcha-delivery.com/captcha/?initialCid=x"}'
+        with pytest.raises(StoreBlocked, match="datadome"):
+            self.map(resp(429, body, content_type=JSON, retry_after="3"))
+
     def test_429_with_a_captcha_blocks_everywhere(self):
         with pytest.raises(StoreBlocked, match="captcha"):
             self.map(resp(429, b'<div class="g-recaptcha"></div>', content_type=HTML))

@@ -1,6 +1,7 @@
 """Whatever a store sends, the decoders raise StoreUnavailable — never another exception."""
 
 import contextlib
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -39,7 +40,7 @@ json_values = st.recursive(
 )
 
 
-def decodes_or_unavailable(decoder, data: bytes) -> None:
+def decodes_or_unavailable(decoder: Callable[[bytes], object], data: bytes) -> None:
     with contextlib.suppress(StoreUnavailable):
         decoder(data)
 

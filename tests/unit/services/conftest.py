@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fakes import FakeDatabase, FakeMetrics, FakeMonitorControl, FakeNotifier, FrozenClock, SequentialIds
+from tests.fakes import (
+    FakeDatabase,
+    FakeMetrics,
+    FakeMonitorControl,
+    FakeNotifier,
+    FrozenClock,
+    SequentialIds,
+)
 
 
 @pytest.fixture

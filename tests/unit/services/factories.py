@@ -42,7 +42,11 @@ def channel(
 
 
 def stored_event(
-    eid: str = "e1", *, store_id: str = "s1", detected_at: datetime = EPOCH, kind: EventKind = EventKind.RESTOCK
+    eid: str = "e1",
+    *,
+    store_id: str = "s1",
+    detected_at: datetime = EPOCH,
+    kind: EventKind = EventKind.RESTOCK,
 ) -> StoredEvent:
     product = dunk(sizes={"9": True, "10": True})
     return StoredEvent(

@@ -45,10 +45,21 @@ def seeded(db: FakeDatabase) -> FakeDatabase:
 
 
 async def record(
-    db: FakeDatabase, previous: Snapshot | None, current: Snapshot, clock: FrozenClock, ids: SequentialIds, **kw: object
+    db: FakeDatabase,
+    previous: Snapshot | None,
+    current: Snapshot,
+    clock: FrozenClock,
+    ids: SequentialIds,
+    **kw: object,
 ) -> SnapshotOutcome:
     return await record_snapshot(
-        STORE, previous, current, uow_factory=db.uow_factory(), clock=clock, ids=ids, **kw  # type: ignore[arg-type]
+        STORE,
+        previous,
+        current,
+        uow_factory=db.uow_factory(),
+        clock=clock,
+        ids=ids,
+        **kw,  # type: ignore[arg-type]
     )
 
 
