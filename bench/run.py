@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from bench.compare import CompareOptions, run_compare
 from bench import procs
+from bench.compare import CompareOptions, run_compare
 from bench.harness import SIM_CPU, cpus, harness
 from bench.report import machine, render, save
 from bench.sweep import BUSY_STEPS, QUIET_STEPS, SweepOptions, run_sweep

@@ -165,9 +165,11 @@ def _retry_after_date(text: str, now: datetime) -> float | None:
     return max(0.0, (when - now).total_seconds())
 
 
-def retry_after_seconds(headers: Mapping[str, str], now: datetime | None = None) -> float:
-    """Retry-After of a 429 as the loop should honour it: default 60 s, capped at an hour."""
+def retry_after_seconds(
+    headers: Mapping[str, str], now: datetime | None = None, *, default: float = DEFAULT_RETRY_AFTER
+) -> float:
+    """Retry-After of a 429 as the loop should honour it: `default` when absent or invalid, capped at an hour."""
     parsed = parse_retry_after(headers.get("retry-after"), now or datetime.now(UTC))
     if parsed is None:
-        return DEFAULT_RETRY_AFTER
+        return default
     return min(parsed, MAX_RETRY_AFTER)

@@ -102,8 +102,18 @@ class Engine:
             user_agent=m.user_agent,
             timeout=m.timeout,
         )
-        shopify = ShopifySource(self._http, max_body_bytes=m.max_body_bytes, timeout=m.timeout)
-        footsites = FootsitesSource(self._http, max_body_bytes=m.max_body_bytes, timeout=m.timeout)
+        shopify = ShopifySource(
+            self._http,
+            max_body_bytes=m.max_body_bytes,
+            timeout=m.timeout,
+            default_retry_after=m.default_retry_after,
+        )
+        footsites = FootsitesSource(
+            self._http,
+            max_body_bytes=m.max_body_bytes,
+            timeout=m.timeout,
+            default_retry_after=m.default_retry_after,
+        )
         notifier = ChannelRouter(DiscordNotifier(self._http), AppriseNotifier())
         self.outbox = OutboxWorker(
             uow_factory=uow_factory, notifier=notifier, clock=self.clock, metrics=self.metrics

@@ -46,6 +46,8 @@ class MonitorSettings(_Section):
     user_agent: str = "Phantom/0.1 (self-hosted drop monitor)"
     jitter: float = Field(0.05, ge=0, le=0.5)  # fraction of the interval
     max_backoff: float = Field(300.0, ge=0.1)
+    # How long a 429 that names no Retry-After keeps Phantom away from that store.
+    default_retry_after: float = Field(30.0, ge=0.1, le=3600)
     # After a challenge/CAPTCHA/queue/403 the store is left alone this long before one probe.
     blocked_backoff: float = Field(900.0, ge=0.1)
 

@@ -70,12 +70,15 @@ def is_json(resp: HttpResponse) -> bool:
     return resp.body[:64].lstrip()[:1] in (b"{", b"[")
 
 
-def raise_for_status(resp: HttpResponse, *, what: str, not_found: str, html_429_blocks: bool) -> None:
+def raise_for_status(
+    resp: HttpResponse, *, what: str, not_found: str, html_429_blocks: bool, default_retry_after: float
+) -> None:
     """Map every non-200/304 status to a domain error (challenge pages become StoreBlocked).
 
     A 429 is a rate limit (honour Retry-After) unless it carries a challenge marker. With `html_429_blocks`
     (Footsites, whose bot wall answers 429 with HTML) an HTML 429 that names no Retry-After is a block page
-    too; one that names a Retry-After is honoured as a rate limit: politeness first.
+    too; one that names a Retry-After is honoured as a rate limit: politeness first. A 429 naming no
+    (valid) Retry-After waits `default_retry_after`.
     """
     status = resp.status
     if status in (200, 304):
@@ -84,7 +87,7 @@ def raise_for_status(resp: HttpResponse, *, what: str, not_found: str, html_429_
     if status == 429 and (reason is None or reason == RATE_LIMIT_PAGE):
         plain = is_json(resp) or not resp.body.strip() or "retry-after" in resp.headers
         if plain or not html_429_blocks:
-            raise StoreRateLimited(retry_after_seconds(resp.headers))
+            raise StoreRateLimited(retry_after_seconds(resp.headers, default=default_retry_after))
     if reason is not None:
         raise StoreBlocked(reason)
     if status == 404:

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import aiohttp
 import msgspec
 
-from phantom.adapters.http import HttpResponse, get_bytes
+from phantom.adapters.http import DEFAULT_RETRY_AFTER, HttpResponse, get_bytes
 from phantom.domain.errors import StoreError, StoreUnavailable
 from phantom.domain.models import Product, Snapshot, Variant
 from phantom.domain.ports import CachedPage, FetchResult, SourceCache
@@ -48,8 +48,16 @@ class _SkuResult:
 class FootsitesSource:
     """StoreSource for Footsites stores (`store.skus` is the watch list)."""
 
-    def __init__(self, session: aiohttp.ClientSession, *, max_body_bytes: int, timeout: float) -> None:
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        *,
+        max_body_bytes: int,
+        timeout: float,
+        default_retry_after: float = DEFAULT_RETRY_AFTER,
+    ) -> None:
         self._session = session
+        self._default_retry_after = default_retry_after
         self._max_bytes = max_body_bytes
         self._timeout = timeout
 
@@ -100,7 +108,11 @@ class FootsitesSource:
         self, store: Store, sku: str, url: str, resp: HttpResponse, cached: CachedPage | None, requests: int
     ) -> _SkuResult:
         raise_for_status(
-            resp, what=f"sku {sku}", not_found=f"sku {sku} not found (404)", html_429_blocks=True
+            resp,
+            what=f"sku {sku}",
+            not_found=f"sku {sku} not found (404)",
+            html_429_blocks=True,
+            default_retry_after=self._default_retry_after,
         )
         reused, body = unchanged_or_body(resp, cached)
         if body is None:

@@ -13,7 +13,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import aiohttp
 
-from phantom.adapters.http import HttpResponse, get_bytes
+from phantom.adapters.http import DEFAULT_RETRY_AFTER, HttpResponse, get_bytes
 from phantom.domain.errors import StoreBlocked, StoreUnavailable
 from phantom.domain.models import Product, Snapshot
 from phantom.domain.ports import CachedPage, FetchResult, SourceCache
@@ -53,6 +53,7 @@ class ShopifySource:
         max_body_bytes: int,
         timeout: float,
         page_size: int = MAX_PAGE_SIZE,
+        default_retry_after: float = DEFAULT_RETRY_AFTER,
     ) -> None:
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}")
@@ -60,6 +61,7 @@ class ShopifySource:
         self._max_bytes = max_body_bytes
         self._timeout = timeout
         self._page_size = page_size
+        self._default_retry_after = default_retry_after
 
     # ---- catalogue -------------------------------------------------------------------------------------
 
@@ -84,6 +86,7 @@ class ShopifySource:
                 if number == 1
                 else f"products.json page {number} (404)",
                 html_429_blocks=False,
+                default_retry_after=self._default_retry_after,
             )
             page, body = unchanged_or_body(resp, cached)
             if body is None:
@@ -121,7 +124,13 @@ class ShopifySource:
         resp, _ = await self._get(url, cached)
         if resp is None:
             return None  # the catalogue poll reports the lock; nothing new is known about the product
-        raise_for_status(resp, what="product.js", not_found="product not found", html_429_blocks=False)
+        raise_for_status(
+            resp,
+            what="product.js",
+            not_found="product not found",
+            html_429_blocks=False,
+            default_retry_after=self._default_retry_after,
+        )
         page, body = unchanged_or_body(resp, cached)
         if body is None:
             if page is not None:

@@ -38,6 +38,7 @@ FAULTS: list[dict[str, object]] = [
 ]
 SHOPS = [f"store-{i}" for i in range(6)]
 IN_FLIGHT = 0.05
+FAULT_REQUESTS = 4
 
 
 def _rss_mb() -> float:
@@ -45,16 +46,17 @@ def _rss_mb() -> float:
 
 
 async def _cycle_faults(sim: SimServer, stop_at: float) -> int:
-    """Every 0.7 s each store switches to the next fault mode (staggered per store)."""
+    """Every 0.7 s each store gets its next fault mode (staggered per store) for a few requests, then heals:
+    intermittent trouble, as a real store's hour has it, rather than a store that is down all hour."""
     switches = 0
     step = 0
     while time.monotonic() < stop_at:
         for i, name in enumerate(SHOPS):
             fault = FAULTS[(step + i) % len(FAULTS)]
-            sim.state.set_fault(name, **fault)  # type: ignore[arg-type]
+            sim.state.set_fault(name, **{**fault, "count": FAULT_REQUESTS})  # type: ignore[arg-type]
             switches += 1
         fl_fault = FAULTS[step % len(FAULTS)]
-        sim.state.set_fault("fl-0", **fl_fault)  # type: ignore[arg-type]
+        sim.state.set_fault("fl-0", **{**fl_fault, "count": FAULT_REQUESTS})  # type: ignore[arg-type]
         step += 1
         await asyncio.sleep(0.7)
     for name in [*SHOPS, "fl-0"]:
@@ -89,7 +91,9 @@ async def test_hostile_hour(tmp_path: Path) -> None:
     async with SimServer(config) as sim:
         settings = Settings(
             database=DatabaseSettings(url=f"sqlite+aiosqlite:///{tmp_path / 'hostile.db'}"),
-            monitor=MonitorSettings(timeout=0.5, limit_per_host=32, max_backoff=0.5, blocked_backoff=0.5),
+            monitor=MonitorSettings(
+                timeout=0.5, limit_per_host=32, max_backoff=0.5, blocked_backoff=0.5, default_retry_after=1.0
+            ),
         )
         engine = Engine(settings)
         await engine.start()

@@ -144,6 +144,15 @@ class TestFaults:
             await source.fetch(shop(sim), SourceCache())
         assert info.value.retry_after == 60.0
 
+    async def test_default_for_a_missing_retry_after_is_configurable(self, sim, session):
+        await fault(session, sim, mode="429")
+        source = ShopifySource(
+            session, max_body_bytes=1 << 20, timeout=5.0, page_size=PAGE, default_retry_after=2.0
+        )
+        with pytest.raises(StoreRateLimited) as info:
+            await source.fetch(shop(sim), SourceCache())
+        assert info.value.retry_after == 2.0
+
     async def test_500_is_unavailable(self, sim, session, source):
         await fault(session, sim, mode="500")
         with pytest.raises(StoreUnavailable, match="server error"):

@@ -46,6 +46,7 @@ class TestRetryAfter:
         assert retry_after_seconds({}, NOW) == 60.0
         assert retry_after_seconds({"retry-after": "7"}, NOW) == 7.0
         assert retry_after_seconds({"retry-after": "99999999"}, NOW) == 3600.0
+        assert retry_after_seconds({"retry-after": "junk"}, NOW, default=2.5) == 2.5
 
 
 class TestCents:
@@ -94,7 +95,9 @@ class TestConditional:
 
 class TestStatusMapping:
     def map(self, r: HttpResponse, *, html_429_blocks: bool = False) -> None:
-        raise_for_status(r, what="x", not_found="gone (404)", html_429_blocks=html_429_blocks)
+        raise_for_status(
+            r, what="x", not_found="gone (404)", html_429_blocks=html_429_blocks, default_retry_after=60.0
+        )
 
     def test_ok_statuses_pass(self):
         self.map(resp(200, b"{}"))
