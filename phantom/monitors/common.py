@@ -89,7 +89,9 @@ def raise_for_status(
         if plain or not html_429_blocks:
             raise StoreRateLimited(retry_after_seconds(resp.headers, default=default_retry_after))
     if reason is not None:
-        raise StoreBlocked(reason)
+        # A block page that still says when to come back is honoured to the second.
+        hold = retry_after_seconds(resp.headers, default=0.0) if "retry-after" in resp.headers else None
+        raise StoreBlocked(reason, retry_after=hold or None)
     if status == 404:
         raise StoreUnavailable(not_found)
     if status >= 500:

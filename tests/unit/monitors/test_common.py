@@ -143,3 +143,18 @@ class TestStatusMapping:
         body = b"<html><title>Just a moment...</title><script src='/cdn-cgi/challenge-platform/x'></script>"
         with pytest.raises(StoreBlocked, match="cloudflare"):
             self.map(resp(503, body, content_type=HTML))
+
+
+class TestBlockPageRetryAfter:
+    def test_a_challenge_with_retry_after_keeps_the_hold(self) -> None:
+        body = b"<html><div class='g-recaptcha'></div>Please verify you are a human</html>"
+        resp = HttpResponse(
+            status=403,
+            headers={"content-type": "text/html", "retry-after": "120"},
+            url="http://127.0.0.1/x",
+            body=body,
+            elapsed_ms=1.0,
+        )
+        with pytest.raises(StoreBlocked) as info:
+            raise_for_status(resp, what="x", not_found="nf", html_429_blocks=True, default_retry_after=30)
+        assert info.value.retry_after == 120
