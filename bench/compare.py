@@ -68,6 +68,7 @@ def contender(
         "latency_p50": percentile(m.latencies, 50),
         "latency_p95": percentile(m.latencies, 95),
         "latency_max": max(m.latencies, default=None),
+        "latencies": sorted(round(x, 3) for x in m.latencies),
         "cpu_seconds": cpu,
         "cpu_per_store_hour": cpu / stores / (window.wall / 3600) if window.wall else None,
         "cpu_utilisation": cpu / window.wall if window.wall else None,

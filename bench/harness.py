@@ -12,7 +12,7 @@ from pathlib import Path
 import aiohttp
 
 from bench import procs
-from bench.phantom_proc import PhantomConfig, serve_argv, wait_ready
+from bench.phantom_proc import PhantomConfig, first_run_token, serve_argv, wait_ready
 from bench.scenario import Change, PlannedChange
 from bench.sim_client import SimClient, SimError
 
@@ -70,6 +70,7 @@ class Harness:
                 stores=len(config.stores),
                 max_wait=ready_timeout,
                 alive=lambda: child.alive,
+                token=lambda: first_run_token(child.log_text()),
             )
         except (TimeoutError, RuntimeError) as exc:
             tail = child.log_text()[-3000:]

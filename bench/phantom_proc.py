@@ -70,6 +70,15 @@ def serve_argv(config_path: Path, port: int) -> list[str]:
     return ["-m", "phantom.cli", "serve", "--config", str(config_path), "--port", str(port)]
 
 
+_TOKEN = re.compile(r"access token\s+(phx_[A-Za-z0-9_-]+)")
+
+
+def first_run_token(log_text: str) -> str | None:
+    """The admin token Phantom prints once on its first start (the API needs it for /metrics)."""
+    found = _TOKEN.search(log_text)
+    return found.group(1) if found else None
+
+
 def polls_total(metrics_text: str) -> float:
     """Sum of `phantom_polls_total` over every outcome."""
     return sum(float(v) for v in _POLLS.findall(metrics_text))
@@ -82,6 +91,7 @@ async def wait_ready(
     stores: int,
     max_wait: float,
     alive: Callable[[], bool] | None = None,
+    token: Callable[[], str | None] | None = None,
 ) -> float:
     """Wait until /health answers and at least `stores` polls are counted (every store has its baseline).
 
@@ -92,8 +102,10 @@ async def wait_ready(
     while loop.time() - started < max_wait:
         if alive is not None and not alive():
             raise RuntimeError("phantom exited during start-up")
+        bearer = token() if token is not None else None
+        headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
         try:
-            async with session.get(f"{base_url}/metrics") as resp:
+            async with session.get(f"{base_url}/metrics", headers=headers) as resp:
                 if resp.status == 200 and polls_total(await resp.text()) >= stores:
                     return loop.time() - started
         except aiohttp.ClientError:

@@ -109,7 +109,10 @@ def sweep_table(s: dict[str, Any]) -> list[str]:
                 f"{_cell(step['phantom_cpu_utilisation'], '{:.0%}'):>8}{_cell(step['sim_cpu_utilisation'], '{:.0%}'):>9}"
                 f"{_cell(step['peak_rss_mb'], '{:.0f}'):>8}"
             )
-        lines.append(f"  {mode}: {s[mode]['stores_per_core']} stores per core ({s[mode]['stopped']})")
+        at_least = ">= " if s[mode].get("at_least") else ""
+        lines.append(
+            f"  {mode}: {at_least}{s[mode]['stores_per_core']} stores per core ({s[mode]['stopped']})"
+        )
     return lines
 
 

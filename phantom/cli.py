@@ -16,8 +16,10 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 notify_app = typer.Typer(help="Notification channels.", no_args_is_help=True)
+token_app = typer.Typer(help="The admin access token of the API and dashboard.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(notify_app, name="notify")
+app.add_typer(token_app, name="token")
 console = Console(stderr=True)
 
 ConfigOpt = Annotated[
@@ -51,14 +53,19 @@ def serve(
     import uvicorn
 
     from phantom.core.app import create_app
+    from phantom.core.commands import ensure_admin_token
     from phantom.core.logging import configure_logging
 
     settings = _settings(config, stores_file=stores, webhook=webhook, interval=interval, host=host, port=port)
     configure_logging(settings.log_level, settings.log_json)
+    token = asyncio.run(ensure_admin_token(settings))
     console.print(
         f"Phantom serving on [bold]http://{settings.host}:{settings.port}[/bold] — "
         f"{len(settings.stores)} configured store(s), {len(settings.notifications)} channel(s)"
     )
+    if token is not None:
+        console.print(f"First start: access token [bold]{token}[/bold]", soft_wrap=True)
+        console.print("Shown only this once (Phantom keeps a hash); `phantom token rotate` makes a new one.")
     uvicorn.run(
         create_app(settings),
         host=settings.host,
@@ -98,6 +105,17 @@ def notify_test(
         mark = "[green]sent[/green]" if ok else f"[red]{result.outcome.value}[/red] {result.detail}"
         console.print(f"{name}: {mark}")
     raise typer.Exit(1 if failed else 0)
+
+
+@token_app.command("rotate")
+def token_rotate(config: ConfigOpt = None) -> None:
+    """Replace the access token (printed once, on stdout) and end every dashboard session."""
+    from phantom.core.commands import rotate_admin_token
+
+    settings = _settings(config, stores_file=None, webhook=None, interval=None)
+    token = asyncio.run(rotate_admin_token(settings))
+    console.print("new access token (shown once; every dashboard session has ended):")
+    print(token)
 
 
 @app.command()

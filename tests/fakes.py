@@ -11,13 +11,15 @@ FakeIntegrityError where SQL would raise IntegrityError).
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Self
 
+from phantom.domain.auth import LoginResult, Principal, Session
 from phantom.domain.errors import ChannelNotFound, DuplicateStore, InvalidChannel, StoreNotFound
 from phantom.domain.events import StoredEvent
 from phantom.domain.health import StoreHealth
@@ -29,9 +31,19 @@ from phantom.domain.ports import (
     EventRepository,
     FetchResult,
     OutboxRepository,
+    ProductRepository,
     SourceCache,
     StoreRepository,
     StoreStateRepository,
+)
+from phantom.domain.products import (
+    ProductCursor,
+    ProductPoint,
+    ProductRecord,
+    ProductSearch,
+    ProductSlice,
+    size_key,
+    style_key,
 )
 from phantom.domain.stores import Store
 
@@ -50,6 +62,8 @@ class _Tables:
         self.events: dict[str, StoredEvent] = {}
         self.channels: dict[str, Channel] = {}
         self.outbox: dict[str, OutboxItem] = {}
+        self.products: dict[str, ProductRecord] = {}  # key: product_key(store_id, product_id)
+        self.points: dict[str, ProductPoint] = {}  # key: fixed-width insertion number
 
     def touch(self, table: str, key: str) -> None:
         """Record a write (a transaction merges only what it wrote)."""
@@ -69,7 +83,7 @@ class FakeDatabase(_Tables):
         return self.uow
 
 
-_TABLE_NAMES = ("stores", "states", "events", "channels", "outbox")
+_TABLE_NAMES = ("stores", "states", "events", "channels", "outbox", "products", "points")
 
 
 class _Transaction(_Tables):
@@ -113,6 +127,7 @@ class FakeUnitOfWork:
         self.events: EventRepository = FakeEventRepository(self)
         self.channels: ChannelRepository = FakeChannelRepository(self)
         self.outbox: OutboxRepository = FakeOutboxRepository(self)
+        self.products: ProductRepository = FakeProductRepository(self)
 
     @property
     def tables(self) -> _Tables:
@@ -198,6 +213,7 @@ class FakeStoreRepository(_Repo):
             del t.events[event_id]
             t.touch("events", event_id)
         _delete_outbox(t, lambda i: i.event_id in gone)
+        _delete_products(t, store_id)
 
 
 def _delete_outbox(t: _Tables, doomed: Callable[[OutboxItem], bool]) -> None:
@@ -237,7 +253,21 @@ class FakeEventRepository(_Repo):
         return self._t.events.get(event_id)
 
     async def list(self, query: EventQuery) -> list[StoredEvent]:
-        """Newest first by id; `since` inclusive, `until` exclusive — as the SQL repository."""
+        """Newest first by (detected_at, id); `since` inclusive, `until` exclusive; `before_id` continues
+        after that event (an unknown id: from the newest event with a smaller id on) — as the SQL repository."""
+        bound: tuple[datetime, str] | None = None
+        inclusive = False
+        if query.before_id is not None:
+            if (cursor := self._t.events.get(query.before_id)) is None:
+                older = [e for e in self._t.events.values() if e.id < query.before_id]
+                if not older:
+                    return []
+                cursor, inclusive = max(older, key=lambda e: e.id), True
+            bound = (cursor.detected_at, cursor.id)
+
+        def after(e: StoredEvent) -> bool:
+            key = (e.detected_at, e.id)
+            return bound is None or key < bound or (inclusive and key == bound)
 
         def wanted(e: StoredEvent) -> bool:
             return (
@@ -245,10 +275,14 @@ class FakeEventRepository(_Repo):
                 and (not query.kinds or e.kind in query.kinds)
                 and (query.since is None or e.detected_at >= query.since)
                 and (query.until is None or e.detected_at < query.until)
-                and (query.before_id is None or e.id < query.before_id)
+                and after(e)
             )
 
-        found = sorted((e for e in self._t.events.values() if wanted(e)), key=lambda e: e.id, reverse=True)
+        found = sorted(
+            (e for e in self._t.events.values() if wanted(e)),
+            key=lambda e: (e.detected_at, e.id),
+            reverse=True,
+        )
         return found[: query.limit]
 
 
@@ -370,6 +404,99 @@ class FakeOutboxRepository(_Repo):
         for item in doomed:
             self._put(_with(item, status=OutboxStatus.FAILED, last_error=error))
         return len(doomed)
+
+
+_POINT_IDS = itertools.count(1)
+
+
+def product_key(store_id: str, product_id: str) -> str:
+    return f"{store_id}\x1f{product_id}"
+
+
+def _delete_products(t: _Tables, store_id: str) -> None:
+    for key in [k for k, r in t.products.items() if r.store_id == store_id]:
+        del t.products[key]
+        t.touch("products", key)
+    for key in [k for k, p in t.points.items() if p.store_id == store_id]:
+        del t.points[key]
+        t.touch("points", key)
+
+
+def _order_key(r: ProductRecord) -> tuple[datetime, str, str]:
+    return (r.updated_at, r.store_id, r.product_id)
+
+
+class FakeProductRepository(_Repo):
+    """Same contract as SqlProductRepository: keeps first_seen_at on upsert, filters and orders alike."""
+
+    async def upsert(self, records: Sequence[ProductRecord]) -> None:
+        t = self._t
+        for record in records:
+            if record.store_id not in t.stores:
+                raise FakeIntegrityError(f"product.store_id: no store {record.store_id}")
+            _require_aware(record.first_seen_at, record.updated_at)
+            key = product_key(record.store_id, record.product_id)
+            if (old := t.products.get(key)) is not None:
+                record = replace(record, first_seen_at=old.first_seen_at)
+            t.products[key] = record
+            t.touch("products", key)
+
+    async def add_points(self, points: Sequence[ProductPoint]) -> None:
+        t = self._t
+        for point in points:
+            if product_key(point.store_id, point.product_id) not in t.products:
+                raise FakeIntegrityError(f"product_point: no product {point.store_id}/{point.product_id}")
+            _require_aware(point.at)
+            key = f"{next(_POINT_IDS):012d}"  # like an autoincrement id: unique across transactions
+            t.points[key] = point
+            t.touch("points", key)
+
+    async def get(self, store_id: str, product_id: str) -> ProductRecord | None:
+        return self._t.products.get(product_key(store_id, product_id))
+
+    async def search(self, query: ProductSearch) -> ProductSlice:
+        """Walks the rows store, style code, availability and cursor select (the SQL indexes), checks size
+        and title terms on at most `window` of them — as the SQL repository."""
+        after = query.after
+
+        def walked(r: ProductRecord) -> bool:
+            return (
+                (query.store_id is None or r.store_id == query.store_id)
+                and (query.style_code is None or (r.style_code or "").lower() == style_key(query.style_code))
+                and (query.available is None or r.available is query.available)
+                and (after is None or _order_key(r) < (after.updated_at, after.store_id, after.product_id))
+            )
+
+        def checked(r: ProductRecord) -> bool:
+            title = r.title.lower()[:200]  # the SQL title_key
+            return (
+                query.size is None or size_key(query.size) in {size_key(s) for s in r.sizes_in_stock}
+            ) and (not query.title_terms or any(all(w in title for w in g) for g in query.title_terms))
+
+        walk = [
+            replace(r, variants=())  # a search returns no variants
+            for r in sorted((r for r in self._t.products.values() if walked(r)), key=_order_key, reverse=True)
+        ]
+        if not query.checks_rows:
+            items = walk[: query.limit]
+            full = len(items) == query.limit
+            return ProductSlice(items, ProductCursor.after(items[-1]) if full else None)
+        window = walk[: query.window]
+        items = [r for r in window if checked(r)][: query.limit]
+        if len(items) == query.limit:
+            return ProductSlice(items, ProductCursor.after(items[-1]))
+        return ProductSlice(items, ProductCursor.after(window[-1]) if len(window) == query.window else None)
+
+    async def history(
+        self, store_id: str, product_id: str, *, since: datetime | None = None, limit: int = 1000
+    ) -> list[ProductPoint]:
+        found = [
+            (p.at, key, p)
+            for key, p in self._t.points.items()
+            if p.store_id == store_id and p.product_id == product_id and (since is None or p.at >= since)
+        ]
+        newest = sorted(found, key=lambda x: (x[0], x[1]), reverse=True)[:limit]
+        return [p for _, _, p in reversed(newest)]
 
 
 def _with(item: OutboxItem, **changes: object) -> OutboxItem:
@@ -574,3 +701,58 @@ def seed(db: FakeDatabase, *, stores: Iterable[Store] = (), channels: Iterable[C
     for channel in channels:
         db.channels[channel.id] = channel
     return db
+
+
+# ---- auth ------------------------------------------------------------------------------------------
+
+
+class FakeAuthenticator:
+    """Satisfies the Authenticator port: one token in memory, sessions by cookie value ("s1", "s2", …)."""
+
+    def __init__(self, clock: FrozenClock, token: str | None = "phx_right", ttl: float = 3600.0) -> None:
+        self.clock = clock
+        self.token = token
+        self.ttl = ttl
+        self.sessions: dict[str, Session] = {}
+        self.logins = 0
+        self.rotations = 0
+
+    async def ensure_token(self) -> str | None:
+        if self.token is not None:
+            return None
+        self.token = "phx_first"
+        return self.token
+
+    async def authenticate_bearer(self, token: str) -> Principal | None:
+        return Principal.bearer() if token == self.token else None
+
+    async def authenticate_session(self, session_id: str) -> Principal | None:
+        session = self.sessions.get(session_id)
+        if session is None or session.expired(self.clock.now()):
+            return None
+        return Principal.of_session(session)
+
+    async def login(self, token: str) -> LoginResult | None:
+        if token != self.token:
+            return None
+        self.logins += 1
+        session_id = f"s{self.logins}"
+        now = self.clock.now()
+        session = Session(
+            key=f"key-{session_id}",
+            csrf_token=f"csrf-{session_id}",
+            created_at=now,
+            expires_at=now + timedelta(seconds=self.ttl),
+            last_seen_at=now,
+        )
+        self.sessions[session_id] = session
+        return LoginResult(session_id=session_id, session=session)
+
+    async def logout(self, session_key: str) -> None:
+        self.sessions = {k: s for k, s in self.sessions.items() if s.key != session_key}
+
+    async def rotate(self) -> str:
+        self.rotations += 1
+        self.token = f"phx_rotated{self.rotations}"
+        self.sessions.clear()
+        return self.token

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import math
+from http import HTTPStatus
+from typing import Any
+
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from phantom.domain.auth import Forbidden, TooManyAttempts, Unauthorized
 from phantom.domain.errors import (
     ChannelNotFound,
     DomainError,
     DuplicateStore,
     InvalidChannel,
+    InvalidProductQuery,
     InvalidStore,
+    ProductNotFound,
     StoreNotFound,
 )
+
+log = structlog.get_logger()
 
 STATUS: dict[type[DomainError], int] = {
     StoreNotFound: 404,
@@ -22,6 +34,11 @@ STATUS: dict[type[DomainError], int] = {
     DuplicateStore: 409,
     InvalidStore: 400,
     InvalidChannel: 400,
+    ProductNotFound: 404,
+    InvalidProductQuery: 400,
+    Unauthorized: 401,
+    Forbidden: 403,  # and CsrfRequired
+    TooManyAttempts: 429,
 }
 
 
@@ -30,15 +47,30 @@ class ErrorBody(BaseModel):
     detail: str
 
 
-def error_responses(*codes: int) -> dict[int | str, dict[str, object]]:
-    return {code: {"model": ErrorBody} for code in codes}
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    return {code: {"model": ErrorBody, "description": HTTPStatus(code).phrase} for code in codes}
+
+
+def status_of(exc: DomainError) -> int:
+    return next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
+
+
+def _headers(exc: DomainError) -> dict[str, str] | None:
+    if isinstance(exc, Unauthorized):
+        return {"WWW-Authenticate": 'Bearer realm="phantom"'}
+    if isinstance(exc, TooManyAttempts):
+        return {"Retry-After": str(max(1, math.ceil(exc.retry_after)))}
+    return None
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_request: Request, exc: DomainError) -> JSONResponse:
-        status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
-        return JSONResponse({"error": type(exc).__name__, "detail": str(exc)}, status_code=status)
+        return JSONResponse(
+            {"error": type(exc).__name__, "detail": str(exc)},
+            status_code=status_of(exc),
+            headers=_headers(exc),
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -48,3 +80,52 @@ def install_error_handlers(app: FastAPI) -> None:
             loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
             parts.append(f"{loc}: {err.get('msg', 'invalid')}")
         return JSONResponse({"error": "ValidationError", "detail": "; ".join(parts)}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # Unknown paths (404), methods (405) and unreadable bodies (400) get the shape of every other error.
+        name = HTTPStatus(exc.status_code).phrase.replace(" ", "").replace("-", "")
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # Starlette names only the first route that matched the path; list every method it has.
+            headers["Allow"] = ", ".join(allowed_methods(request))
+        return JSONResponse(
+            {"error": name, "detail": str(exc.detail)}, status_code=exc.status_code, headers=headers
+        )
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, _exc: Exception) -> JSONResponse:
+        log.exception("request_crashed", method=request.method, path=request.url.path)
+        return JSONResponse({"error": "InternalError", "detail": "internal error"}, status_code=500)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    path = request.url.path
+    methods: set[str] = set()
+    for ctx in iter_route_contexts(request.app.routes):
+        if isinstance(ctx.original_route, APIRoute) and ctx.path_regex.match(path):
+            methods |= ctx.methods or set()
+    return sorted(methods)
+
+
+def document_errors(schema: dict[str, Any]) -> None:
+    """Make the OpenAPI schema tell the truth about error bodies on every operation: validation errors
+    are ErrorBody (not FastAPI's HTTPValidationError), a body that cannot be read at all is a 400, and every
+    authenticated operation may answer 401/403.
+    Runs over all routers, so a route nobody remembered to annotate is documented too."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components["ErrorBody"] = ErrorBody.model_json_schema()
+    ref = {"$ref": "#/components/schemas/ErrorBody"}
+    body = {"application/json": {"schema": ref}}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            if "422" in responses:
+                responses["422"] = {"description": "Validation Error", "content": body}
+            if "requestBody" in operation:
+                responses.setdefault("400", {"description": "Bad Request", "content": body})
+            if operation.get("security"):
+                responses.setdefault("401", {"description": "Unauthorized", "content": body})
+                responses.setdefault("403", {"description": "Forbidden", "content": body})
+    for name in ("HTTPValidationError", "ValidationError"):
+        components.pop(name, None)

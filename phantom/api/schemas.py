@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat
 
+from phantom.api.fields import PageCount
 from phantom.domain.events import EventKind, StoredEvent
 from phantom.domain.health import HealthStatus, StoreHealth
 from phantom.domain.models import Platform
@@ -16,25 +17,25 @@ class StoreCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     url: str = Field(min_length=8, max_length=2000, examples=["https://kith.com"])
     platform: Platform = Platform.SHOPIFY
-    interval: float = Field(2.0, ge=MIN_INTERVAL, le=86400)
+    interval: StrictFloat = Field(2.0, ge=MIN_INTERVAL, le=86400)
     name: str = Field("", max_length=200)
     skus: list[str] = Field(default_factory=list, max_length=500)
     watch_handles: list[str] = Field(default_factory=list, max_length=200)
-    watch_interval: float | None = Field(None, ge=MIN_INTERVAL, le=86400)
-    max_pages: int = Field(10, ge=1, le=100)
-    enabled: bool = True
+    watch_interval: StrictFloat | None = Field(None, ge=MIN_INTERVAL, le=86400)
+    max_pages: PageCount = 10
+    enabled: StrictBool = True
 
 
 class StoreUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     url: str | None = Field(None, min_length=8, max_length=2000)
-    interval: float | None = Field(None, ge=MIN_INTERVAL, le=86400)
+    interval: StrictFloat | None = Field(None, ge=MIN_INTERVAL, le=86400)
     name: str | None = Field(None, max_length=200)
     skus: list[str] | None = Field(None, max_length=500)
     watch_handles: list[str] | None = Field(None, max_length=200)
-    watch_interval: float | None = Field(None, ge=MIN_INTERVAL, le=86400)
-    max_pages: int | None = Field(None, ge=1, le=100)
-    enabled: bool | None = None
+    watch_interval: StrictFloat | None = Field(None, ge=MIN_INTERVAL, le=86400)
+    max_pages: PageCount | None = None
+    enabled: StrictBool | None = None
 
 
 class HealthRead(BaseModel):

@@ -1,0 +1,1 @@
+"""Auth adapters: the admin access token (argon2id), dashboard sessions and the login throttle."""

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
+from phantom.api.deps import CSRF_HEADER, WebConfig
 from phantom.api.errors import install_error_handlers
-from phantom.api.routers import events, stores, system
+from phantom.api.routers import auth, channels, docs, events, products, stores, system, ws
+from phantom.api.routers import settings as settings_router
+from phantom.core.dashboard import DEFAULT_DIST, serve_dashboard
 from phantom.core.engine import Engine
 from phantom.core.settings import Settings
 
 
-def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, *, engine: Engine | None = None, dashboard_dir: Path | None = DEFAULT_DIST
+) -> FastAPI:
     engine = engine or Engine(settings)
 
     @asynccontextmanager
@@ -25,9 +32,34 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         finally:
             await engine.stop()
 
-    app = FastAPI(title="Phantom", version="0.1.0", lifespan=lifespan)
+    # /openapi.json and /docs are served by routers/docs.py, behind auth like everything else.
+    app = FastAPI(
+        title="Phantom", version="0.1.0", lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None
+    )
+    app.state.web = WebConfig(
+        allowed_origins=frozenset(settings.allowed_origins),
+        ws_heartbeat=settings.web.ws_heartbeat,
+        ws_queue=settings.web.ws_queue,
+    )
     install_error_handlers(app)
+    if settings.allowed_origins:  # otherwise same origin only: no CORS headers at all
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.allowed_origins,
+            allow_credentials=True,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", CSRF_HEADER],
+        )
+    app.include_router(auth.router)
+    app.include_router(channels.router)
+    app.include_router(settings_router.router)
+    app.include_router(ws.router)
+    app.include_router(docs.router)
+    docs.customize_openapi(app)
     app.include_router(system.router)
     app.include_router(stores.router)
     app.include_router(events.router)
+    app.include_router(products.router)
+    # The built dashboard answers only what no route above matched (None: API only).
+    serve_dashboard(app, dashboard_dir)
     return app

@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from phantom.adapters.clock import SystemClock
-from phantom.adapters.db.migrate import upgrade
+from phantom.adapters.db.engine import create_db_engine, create_session_factory
+from phantom.adapters.db.migrate import upgrade, upgrade_async
 from phantom.adapters.http import create_http_session
 from phantom.adapters.ids import new_id
+from phantom.auth.authenticator import TokenAuthenticator
+from phantom.auth.store import SqlAuthStore
 from phantom.core.engine import channel_spec
 from phantom.core.settings import NotificationConfig, Settings, StoreConfig, load_settings
 from phantom.domain.notifications import DeliveryResult
@@ -63,3 +66,26 @@ async def notify_test(settings: Settings) -> list[tuple[str, DeliveryResult]]:
     finally:
         await session.close()
     return results
+
+
+async def _with_authenticator(settings: Settings, rotate: bool) -> str | None:
+    await upgrade_async(settings.database.url)
+    db = create_db_engine(settings.database.url)
+    try:
+        auth = TokenAuthenticator(SqlAuthStore(create_session_factory(db)), SystemClock())
+        return await (auth.rotate() if rotate else auth.ensure_token())
+    finally:
+        await db.dispose()
+
+
+async def ensure_admin_token(settings: Settings) -> str | None:
+    """Migrate, then create the admin token if there is none: its plaintext when created (show it once)."""
+    return await _with_authenticator(settings, rotate=False)
+
+
+async def rotate_admin_token(settings: Settings) -> str:
+    """Replace the admin token and end every dashboard session; the new plaintext token (show it once).
+    A running server notices within a few seconds."""
+    token = await _with_authenticator(settings, rotate=True)
+    assert token is not None
+    return token

@@ -8,24 +8,31 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
+from datetime import timedelta
+from importlib.metadata import PackageNotFoundError, version
 
 import aiohttp
 import structlog
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from phantom.adapters.bus import InMemoryEventBus
 from phantom.adapters.clock import SystemClock
 from phantom.adapters.db.engine import create_db_engine, create_session_factory, is_sqlite
 from phantom.adapters.db.migrate import upgrade_async
+from phantom.adapters.db.repositories import ChannelCache
 from phantom.adapters.db.uow import SqlAlchemyUnitOfWork
 from phantom.adapters.http import create_http_session
 from phantom.adapters.ids import new_id
 from phantom.adapters.metrics import PrometheusMetrics
+from phantom.auth.authenticator import TokenAuthenticator
+from phantom.auth.store import SqlAuthStore
+from phantom.auth.throttle import InMemoryLoginThrottle
 from phantom.core.settings import NotificationConfig, Settings, StoreConfig
 from phantom.domain.events import EventKind, StoredEvent
 from phantom.domain.health import StoreHealth
 from phantom.domain.models import Platform
-from phantom.domain.notifications import ChannelKind
+from phantom.domain.notifications import ChannelKind, OutboxItem
 from phantom.domain.ports import UnitOfWork
 from phantom.domain.stores import Store
 from phantom.monitors.footsites import FootsitesSource
@@ -34,7 +41,7 @@ from phantom.notifications.apprise_notifier import AppriseNotifier
 from phantom.notifications.discord import DiscordNotifier
 from phantom.notifications.router import ChannelRouter
 from phantom.services.channels import ChannelSpec, sync_channels
-from phantom.services.context import ServiceContext
+from phantom.services.context import ServiceContext, SettingsView
 from phantom.services.stores import StoreSpec, list_stores, sync_stores
 from phantom.workers.outbox import OutboxWorker
 from phantom.workers.scheduler import Scheduler
@@ -83,6 +90,9 @@ class Engine:
         self.scheduler: Scheduler | None = None
         self.outbox: OutboxWorker | None = None
         self.services: ServiceContext | None = None
+        self.auth: TokenAuthenticator | None = None
+        # The admin token, when this start created it (first run): the caller shows it once.
+        self.first_run_token: str | None = None
 
     async def start(self, *, migrate: bool = True, monitor: bool = True) -> ServiceContext:
         s = self.settings
@@ -91,9 +101,10 @@ class Engine:
         self._db = create_db_engine(s.database.url, echo=s.database.echo)
         session_factory = create_session_factory(self._db)
         gate = asyncio.Lock() if is_sqlite(s.database.url) else None
+        channel_cache = ChannelCache()
 
         def uow_factory() -> UnitOfWork:
-            return SqlAlchemyUnitOfWork(session_factory, gate)
+            return SqlAlchemyUnitOfWork(session_factory, gate, channel_cache)
 
         m = s.monitor
         self._http = create_http_session(
@@ -116,8 +127,18 @@ class Engine:
         )
         notifier = ChannelRouter(DiscordNotifier(self._http), AppriseNotifier())
         self.outbox = OutboxWorker(
-            uow_factory=uow_factory, notifier=notifier, clock=self.clock, metrics=self.metrics
+            uow_factory=uow_factory,
+            notifier=notifier,
+            clock=self.clock,
+            metrics=self.metrics,
+            on_result=self._on_delivery,
         )
+        self.auth = TokenAuthenticator(
+            SqlAuthStore(session_factory, gate), self.clock, session_ttl=timedelta(days=s.web.session_days)
+        )
+        self.first_run_token = await self.auth.ensure_token()
+        if self.first_run_token is not None:
+            log.warning("admin_token_created", hint="shown once by `phantom serve`; `phantom token rotate`")
         deps = MonitorDeps(
             uow_factory=uow_factory,
             clock=self.clock,
@@ -142,6 +163,10 @@ class Engine:
             monitors=self.scheduler,
             notifier=notifier,
             render_metrics=self._render_metrics,
+            auth=self.auth,
+            login_throttle=InMemoryLoginThrottle(),
+            feed=self.bus,
+            settings=settings_view(s),
         )
         await sync_stores([store_spec(c) for c in s.stores], uow_factory=uow_factory, ids=new_id)
         await sync_channels([channel_spec(c) for c in s.notifications], uow_factory=uow_factory, ids=new_id)
@@ -178,6 +203,9 @@ class Engine:
     def _on_health(self, store: Store, health: StoreHealth) -> None:
         self.bus.publish("store_health", (store, health))
 
+    def _on_delivery(self, item: OutboxItem) -> None:
+        self.bus.publish("notification", item)
+
     def _render_metrics(self) -> bytes:
         if self.scheduler is not None:
             counts: dict[str, int] = {}
@@ -203,6 +231,21 @@ class Engine:
         if self._db is not None:
             await self._db.dispose()
         log.info("engine_stopped")
+
+
+def settings_view(s: Settings) -> SettingsView:
+    try:
+        phantom_version = version("phantom")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        phantom_version = "unknown"
+    return SettingsView(
+        version=phantom_version,
+        database_backend=make_url(s.database.url).get_backend_name(),
+        monitor=s.monitor.model_dump(),
+        allowed_origins=tuple(s.allowed_origins),
+        configured_stores=len(s.stores),
+        configured_channels=len(s.notifications),
+    )
 
 
 def _redact_db(url: str) -> str:

@@ -90,6 +90,14 @@ class NotificationConfig(_Section):
         return v
 
 
+class WebSettings(_Section):
+    """The dashboard's API: sessions and the live WebSocket feed."""
+
+    session_days: float = Field(7.0, gt=0, le=365)
+    ws_heartbeat: float = Field(15.0, gt=0, le=300)  # seconds between {"type": "ping"} messages
+    ws_queue: int = Field(256, ge=1, le=100_000)  # messages a WebSocket client may lag before it is dropped
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PHANTOM_", env_nested_delimiter="__", extra="forbid")
 
@@ -102,6 +110,21 @@ class Settings(BaseSettings):
     monitor: MonitorSettings = Field(default_factory=MonitorSettings)
     stores: list[StoreConfig] = Field(default_factory=list)
     notifications: list[NotificationConfig] = Field(default_factory=list)
+    # Browser origins besides the dashboard's own that may call the API with credentials (CORS) and open
+    # the WebSocket, e.g. "http://127.0.0.1:5173" for the Vite dev server. Empty: same origin only.
+    allowed_origins: list[str] = Field(default_factory=list)
+    web: WebSettings = Field(default_factory=WebSettings)
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, v: list[str]) -> list[str]:
+        for origin in v:
+            scheme, _, rest = origin.partition("://")
+            if scheme not in ("http", "https") or not rest or "/" in rest.rstrip("/"):
+                raise ValueError(
+                    f"{origin!r} is not an origin like http://127.0.0.1:5173 (scheme://host[:port])"
+                )
+        return [o.rstrip("/").lower() for o in v]
 
     @classmethod
     def settings_customise_sources(

@@ -49,3 +49,11 @@ class StoreBlocked(StoreError):
         self.reason = reason
         # A block page may still say when to come back (429 + Retry-After): then not one request before.
         self.retry_after = retry_after
+
+
+class ProductNotFound(DomainError):
+    pass
+
+
+class InvalidProductQuery(DomainError):
+    """A product search the API cannot run (a malformed cursor)."""

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from phantom.domain.auth import LoginResult, Principal
 from phantom.domain.events import EventKind, StoredEvent
 from phantom.domain.health import StoreHealth
 from phantom.domain.models import Product, Snapshot
 from phantom.domain.notifications import Channel, DeliveryResult, OutboxItem, OutboxStatus
+from phantom.domain.products import ProductPoint, ProductRecord, ProductSearch, ProductSlice
 from phantom.domain.stores import Store
 
 
@@ -183,6 +186,27 @@ class OutboxRepository(Protocol):
     async def counts(self) -> dict[OutboxStatus, int]: ...
 
 
+class ProductRepository(Protocol):
+    """The product read model (phantom.domain.products) and its history points."""
+
+    async def upsert(self, records: Sequence[ProductRecord]) -> None:
+        """Insert or replace each (store, product) in bulk; an existing row keeps its `first_seen_at`."""
+        ...
+
+    async def add_points(self, points: Sequence[ProductPoint]) -> None: ...
+    async def get(self, store_id: str, product_id: str) -> ProductRecord | None: ...
+    async def search(self, query: ProductSearch) -> ProductSlice:
+        """Newest updated first (ties: store id, product id, descending), strictly after `query.after`;
+        examines at most `query.window` rows (see ProductSearch). Items carry no variants (`get` does)."""
+        ...
+
+    async def history(
+        self, store_id: str, product_id: str, *, since: datetime | None = None, limit: int = 1000
+    ) -> list[ProductPoint]:
+        """The newest `limit` points at or after `since`, returned oldest first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. `async with uow:` begins it; leaving without `commit()` rolls back."""
 
@@ -191,6 +215,7 @@ class UnitOfWork(Protocol):
     events: EventRepository
     channels: ChannelRepository
     outbox: OutboxRepository
+    products: ProductRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -212,3 +237,60 @@ class MonitorControl(Protocol):
 
     def unwatch(self, store_id: str) -> None: ...
     def health(self, store_id: str) -> StoreHealth | None: ...
+
+
+# ---- auth and the live feed (the dashboard) --------------------------------------------------------
+
+
+class Authenticator(Protocol):
+    """The admin token and dashboard sessions. Implemented in phantom/auth; reached by the API only here."""
+
+    async def ensure_token(self) -> str | None:
+        """Create the admin token if there is none; the plaintext when created (shown once), else None."""
+        ...
+
+    async def authenticate_bearer(self, token: str) -> Principal | None: ...
+    async def authenticate_session(self, session_id: str) -> Principal | None:
+        """The session's principal, or None when unknown or expired."""
+        ...
+
+    async def login(self, token: str) -> LoginResult | None:
+        """A new session when `token` is the admin token, else None."""
+        ...
+
+    async def logout(self, session_key: str) -> None: ...
+    async def rotate(self) -> str:
+        """Replace the admin token and end every session; the new plaintext token (shown once)."""
+        ...
+
+
+class LoginThrottle(Protocol):
+    """Failed-login bookkeeping per client (an IP address). Times are monotonic seconds."""
+
+    def retry_after(self, client: str, now: float) -> float | None:
+        """Seconds until `client` may try again; None when it may try now."""
+        ...
+
+    def failed(self, client: str, now: float) -> None: ...
+    def succeeded(self, client: str) -> None: ...
+
+
+class FeedMessage(Protocol):
+    """What the engine publishes: topic `event` (StoredEvent), `store_health` ((Store, StoreHealth)) or
+    `notification` (OutboxItem)."""
+
+    @property
+    def topic(self) -> str: ...
+    @property
+    def payload(self) -> object: ...
+
+
+class FeedQueue(Protocol):
+    async def get(self) -> FeedMessage: ...
+
+
+class LiveFeed(Protocol):
+    def subscribe(self) -> AbstractAsyncContextManager[FeedQueue]:
+        """A bounded queue of everything published from now on, until the context exits. A subscriber that
+        falls behind loses messages; the publisher never waits."""
+        ...

@@ -94,7 +94,9 @@ def format_price(cents: int, currency: str = "$") -> str:
 
 def text_length(text: str) -> int:
     """Length as Discord counts it (UTF-16 code units)."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    if text.isascii():  # the usual case, without a per-character loop
+        return len(text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def truncate(text: str, limit: int) -> str:

@@ -5,7 +5,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from phantom.domain.ports import Clock, IdFactory, MonitorControl, Notifier, UnitOfWorkFactory
+from phantom.domain.ports import (
+    Authenticator,
+    Clock,
+    IdFactory,
+    LiveFeed,
+    LoginThrottle,
+    MonitorControl,
+    Notifier,
+    UnitOfWorkFactory,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsView:
+    """The effective non-secret settings the dashboard shows (read-only: they take effect at start)."""
+
+    version: str
+    database_backend: str
+    monitor: dict[str, float | int | str]
+    allowed_origins: tuple[str, ...]
+    configured_stores: int
+    configured_channels: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,3 +37,7 @@ class ServiceContext:
     monitors: MonitorControl
     notifier: Notifier
     render_metrics: Callable[[], bytes]
+    auth: Authenticator
+    login_throttle: LoginThrottle
+    feed: LiveFeed
+    settings: SettingsView

@@ -43,12 +43,18 @@ async def deliver_alert(
     recording can never lead to a second send: recover_interrupted() fails such rows instead. `item` may be
     a stale copy: the stored row decides whether (and with which attempt count) it is sent.
     """
+    # Wait for the channel's rate limit before claiming, so a crash during a long wait cannot strand a
+    # claimed row. The channel comes from the cached list (usually no query); the claim re-reads it.
     async with uow_factory() as uow:
-        channel = await uow.channels.get(item.channel_id)
-        event = await uow.events.get(item.event_id)
+        known = next((c for c in await uow.channels.list() if c.id == item.channel_id), None)
+    if known is not None and known.enabled:
+        await notifier.wait_ready(known)
+    async with uow_factory() as uow:
         fresh = await uow.outbox.get(item.id)
         if fresh is None or fresh.status is not OutboxStatus.PENDING:
             return _settled(fresh)
+        channel = await uow.channels.get(item.channel_id)
+        event = await uow.events.get(item.event_id)
         if channel is None or event is None or not channel.enabled:
             reason = (
                 channel.disabled_reason
@@ -59,10 +65,9 @@ async def deliver_alert(
             await uow.commit()
             metrics.delivery("failed", None)
             return DeliveryOutcome.REJECTED
-    await notifier.wait_ready(channel)
-    claimed = await _claim(item.id, uow_factory=uow_factory)
-    if claimed is not None:  # settled elsewhere while we waited for the rate limit
-        return _settled(claimed)
+        if not await uow.outbox.mark_sending(item.id):  # another worker claimed it first
+            return _settled(await uow.outbox.get(item.id))
+        await uow.commit()
     attempts = fresh.attempts + 1
     try:
         result = await notifier.send(channel, event)
@@ -88,15 +93,6 @@ def _settled(row: OutboxItem | None) -> DeliveryOutcome:
         if row is not None and row.status is OutboxStatus.SENT
         else DeliveryOutcome.REJECTED
     )
-
-
-async def _claim(item_id: str, *, uow_factory: UnitOfWorkFactory) -> OutboxItem | None:
-    """PENDING -> SENDING (atomic), committed. Returns None when claimed, else the row as it now stands."""
-    async with uow_factory() as uow:
-        if await uow.outbox.mark_sending(item_id):
-            await uow.commit()
-            return None
-        return await uow.outbox.get(item_id)
 
 
 async def _record(

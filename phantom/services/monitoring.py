@@ -9,7 +9,8 @@ from phantom.domain.diff import carry_forward, diff
 from phantom.domain.events import StoredEvent, dedup_key
 from phantom.domain.models import Snapshot
 from phantom.domain.notifications import OutboxItem, OutboxStatus
-from phantom.domain.ports import Clock, IdFactory, UnitOfWorkFactory
+from phantom.domain.ports import Clock, IdFactory, UnitOfWork, UnitOfWorkFactory
+from phantom.domain.products import ProductPoint, ProductRecord, baseline_changes, event_changes
 from phantom.domain.stores import Store
 
 
@@ -35,11 +36,13 @@ async def record_snapshot(
     ids: IdFactory,
     changed_at: datetime | None = None,
 ) -> SnapshotOutcome:
-    """Diff `current` against `previous`; write the events, their alerts and the new state in one transaction.
+    """Diff `current` against `previous`; write the events, their alerts, the products they touch (read
+    model and history points) and the new state in one transaction.
 
-    The first snapshot of a store is a baseline: stored, announced never. Events carry a dedup key made of
-    the store, the snapshot version and the product, so replaying the same change after a crash writes
-    nothing twice.
+    The first snapshot of a store is a baseline: stored, announced never, and every product of it enters
+    the read model. Events carry a dedup key made of the store, the snapshot version and the product, so
+    replaying the same change after a crash writes nothing twice (its products are not touched again
+    either). An unchanged snapshot opens no transaction at all.
     """
     current = carry_forward(previous, current)
     now = clock.now()
@@ -47,6 +50,7 @@ async def record_snapshot(
         baseline = Snapshot(current.products, current.password_locked, version=0)
         async with uow_factory() as uow:
             await uow.states.put(store.id, baseline, now)
+            await _keep_products(uow, *baseline_changes(store.id, store.url, baseline.products.values(), now))
             await uow.commit()
         return SnapshotOutcome(baseline, [], 0)
     changes = diff(previous, current)
@@ -89,6 +93,13 @@ async def record_snapshot(
                         )
                     )
                     alerts += 1
+        changed = event_changes(store.id, store.url, (e.event for e in written), snapshot.products, now)
+        await _keep_products(uow, *changed)
         await uow.states.put(store.id, snapshot, now)
         await uow.commit()
     return SnapshotOutcome(snapshot, written, alerts)
+
+
+async def _keep_products(uow: UnitOfWork, records: list[ProductRecord], points: list[ProductPoint]) -> None:
+    await uow.products.upsert(records)
+    await uow.products.add_points(points)

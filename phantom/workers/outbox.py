@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
+from collections.abc import Callable
 
 import structlog
 
 from phantom.domain.notifications import OutboxItem
 from phantom.domain.ports import Clock, Metrics, Notifier, UnitOfWorkFactory
+from phantom.services.channels import get_delivery
 from phantom.services.delivery import deliver_alert, due_alerts, recover_interrupted
 
 log = structlog.get_logger()
@@ -23,9 +25,18 @@ IDLE_RECHECK = 1.0  # seconds; catches retries coming due and rows written by ot
 
 class OutboxWorker:
     def __init__(
-        self, *, uow_factory: UnitOfWorkFactory, notifier: Notifier, clock: Clock, metrics: Metrics
+        self,
+        *,
+        uow_factory: UnitOfWorkFactory,
+        notifier: Notifier,
+        clock: Clock,
+        metrics: Metrics,
+        on_result: Callable[[OutboxItem], None] | None = None,
     ) -> None:
+        """`on_result` hears about every delivery attempt, with the row as it was recorded (sent, pending
+        for a retry, or failed and why): the engine publishes it to the dashboard."""
         self._uow_factory = uow_factory
+        self._on_result = on_result
         self._notifier = notifier
         self._clock = clock
         self._metrics = metrics
@@ -84,6 +95,10 @@ class OutboxWorker:
                     clock=self._clock,
                     metrics=self._metrics,
                 )
+                if self._on_result is not None:
+                    row = await get_delivery(item.id, uow_factory=self._uow_factory)
+                    if row is not None:
+                        self._on_result(row)
             except Exception:  # loop boundary: a row not yet claimed stays pending; one mid-send is failed
                 log.exception("alert_delivery_crashed", outbox_id=item.id)
             finally:

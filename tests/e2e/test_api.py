@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp
 import pytest
-import uvicorn
 
-from phantom.core.app import create_app
-from phantom.core.settings import DatabaseSettings, MonitorSettings, Settings
 from phantom.sim.server import SimConfig, SimServer
-from tests.e2e.support import wait_for
+from tests.e2e.served import Served, offline_settings, serve
 
 pytestmark = pytest.mark.asyncio
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -32,73 +21,60 @@ async def sim() -> AsyncIterator[SimServer]:
 
 
 @pytest.fixture
-async def api(tmp_path: Path) -> AsyncIterator[str]:
-    settings = Settings(
-        database=DatabaseSettings(url=f"sqlite+aiosqlite:///{tmp_path / 'api.db'}"),
-        monitor=MonitorSettings(jitter=0.0),
-    )
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_config=None, lifespan="on")
-    )
-    task = asyncio.create_task(server.serve())
-    await wait_for(lambda: server.started, what="uvicorn start")
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
+async def api(tmp_path: Path) -> AsyncIterator[Served]:
+    async with serve(offline_settings(tmp_path / "api.db")) as served:
+        yield served
 
 
 class TestStores:
-    async def test_crud_and_health(self, api: str, sim: SimServer) -> None:
-        async with aiohttp.ClientSession() as http:
+    async def test_crud_and_health(self, api: Served, sim: SimServer) -> None:
+        async with api.client() as http:
             async with http.post(
-                f"{api}/api/stores", json={"url": sim.shop_url("store-0") + "/", "interval": 0.5}
+                f"{api.url}/api/stores", json={"url": sim.shop_url("store-0") + "/", "interval": 0.5}
             ) as r:
                 assert r.status == 201
                 store = await r.json()
             assert store["url"] == sim.shop_url("store-0"), "the URL is normalised"
-            async with http.post(f"{api}/api/stores", json={"url": sim.shop_url("store-0")}) as r:
+            async with http.post(f"{api.url}/api/stores", json={"url": sim.shop_url("store-0")}) as r:
                 assert r.status == 409
                 assert (await r.json())["error"] == "DuplicateStore"
 
             async def polled() -> bool:
-                async with http.get(f"{api}/api/stores/{store['id']}/health") as r:
+                async with http.get(f"{api.url}/api/stores/{store['id']}/health") as r:
                     return bool((await r.json())["polls"] >= 1)
 
             for _ in range(100):
                 if await polled():
                     break
                 await asyncio.sleep(0.05)
-            async with http.get(f"{api}/api/stores/{store['id']}/health") as r:
+            async with http.get(f"{api.url}/api/stores/{store['id']}/health") as r:
                 health = await r.json()
             assert health["status"] == "healthy" and health["last_latency_ms"] is not None
 
             async with http.patch(
-                f"{api}/api/stores/{store['id']}", json={"interval": 3, "name": "Main"}
+                f"{api.url}/api/stores/{store['id']}", json={"interval": 3, "name": "Main"}
             ) as r:
                 assert r.status == 200
                 assert (await r.json())["interval"] == 3
-            async with http.get(f"{api}/api/stores") as r:
+            async with http.get(f"{api.url}/api/stores") as r:
                 assert [s["name"] for s in await r.json()] == ["Main"]
-            async with http.delete(f"{api}/api/stores/{store['id']}") as r:
+            async with http.delete(f"{api.url}/api/stores/{store['id']}") as r:
                 assert r.status == 204
-            async with http.get(f"{api}/api/stores/{store['id']}") as r:
+            async with http.get(f"{api.url}/api/stores/{store['id']}") as r:
                 assert r.status == 404
                 assert (await r.json()) == {
                     "error": "StoreNotFound",
                     "detail": f"no store with id {store['id']}",
                 }
 
-    async def test_bad_input_is_refused_without_echo(self, api: str) -> None:
-        async with aiohttp.ClientSession() as http:
+    async def test_bad_input_is_refused_without_echo(self, api: Served) -> None:
+        async with api.client() as http:
             async with http.post(
-                f"{api}/api/stores", json={"url": "ftp://secret-host.example", "interval": 2}
+                f"{api.url}/api/stores", json={"url": "ftp://secret-host.example", "interval": 2}
             ) as r:
                 assert r.status == 400
             async with http.post(
-                f"{api}/api/stores", json={"url": "https://x.example", "interval": "fast"}
+                f"{api.url}/api/stores", json={"url": "https://x.example", "interval": "fast"}
             ) as r:
                 assert r.status == 422
                 body = await r.json()
@@ -106,10 +82,10 @@ class TestStores:
 
 
 class TestEvents:
-    async def test_events_are_listed_newest_first_with_filters(self, api: str, sim: SimServer) -> None:
-        async with aiohttp.ClientSession() as http:
+    async def test_events_are_listed_newest_first_with_filters(self, api: Served, sim: SimServer) -> None:
+        async with api.client() as http:
             async with http.post(
-                f"{api}/api/stores", json={"url": sim.shop_url("store-1"), "interval": 0.5}
+                f"{api.url}/api/stores", json={"url": sim.shop_url("store-1"), "interval": 0.5}
             ) as r:
                 store = await r.json()
             await asyncio.sleep(1.5)  # baseline
@@ -118,17 +94,17 @@ class TestEvents:
             sim.state.shop_sold_out("store-1", first["product"]["handle"])
             items: list[dict[str, object]] = []
             for _ in range(100):
-                async with http.get(f"{api}/api/events", params={"store_id": store["id"]}) as r:
+                async with http.get(f"{api.url}/api/events", params={"store_id": store["id"]}) as r:
                     items = (await r.json())["items"]
                 if len(items) >= 2:
                     break
                 await asyncio.sleep(0.05)
             assert [e["kind"] for e in items] == ["sold_out", "new_product"]
-            async with http.get(f"{api}/api/events", params={"kind": "new_product", "limit": 1}) as r:
+            async with http.get(f"{api.url}/api/events", params={"kind": "new_product", "limit": 1}) as r:
                 page = await r.json()
             assert [e["product_title"] for e in page["items"]] == ["Nike Air Max 1 - Red"]
-            async with http.get(f"{api}/metrics") as r:
+            async with http.get(f"{api.url}/metrics") as r:
                 text = await r.text()
             assert "phantom_polls_total" in text and 'phantom_events_total{kind="new_product"} 1.0' in text
-            async with http.get(f"{api}/health") as r:
+            async with http.get(f"{api.url}/health") as r:
                 assert (await r.json())["status"] == "ok"

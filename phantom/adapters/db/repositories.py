@@ -7,11 +7,24 @@ UPDATE or a cascading DELETE in the same transaction. Repositories never commit:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, Select, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Select,
+    Table,
+    delete,
+    false,
+    func,
+    insert,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -178,6 +191,15 @@ def _event(row: EventRow) -> StoredEvent:
     )
 
 
+# Built once: a constant statement with bound parameters skips SQLAlchemy's per-call statement building on
+# the hot path (one insert per detected change).
+_EVENT_TABLE = cast(Table, EventRow.__table__)
+_INSERT_EVENT = {
+    name: dml(_EVENT_TABLE).on_conflict_do_nothing(index_elements=["dedup_key"]).returning(_EVENT_TABLE.c.id)
+    for name, dml in (("sqlite", sqlite.insert), ("postgresql", postgresql.insert))
+}
+
+
 class SqlEventRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -186,26 +208,22 @@ class SqlEventRepository:
         """INSERT … ON CONFLICT (dedup_key) DO NOTHING: a duplicate is not an error, so the transaction
         stays usable (PostgreSQL would otherwise abort it)."""
         product = event.event.product
-        dml = postgresql.insert if _dialect(self._session) == "postgresql" else sqlite.insert
-        stmt = (
-            dml(EventRow)
-            .values(
-                id=event.id,
-                store_id=event.store_id,
-                store_name=event.store_name,
-                store_url=event.store_url,
-                kind=event.kind.value,
-                product_id=event.event.product_id,
-                product_title=product.title if product else "",
-                dedup_key=event.dedup_key,
-                detected_at=event.detected_at,
-                changed_at=event.changed_at,
-                payload=encode_event(event.event),
-            )
-            .on_conflict_do_nothing(index_elements=[EventRow.dedup_key])
-            .returning(EventRow.id)
-        )
-        inserted = (await self._session.execute(stmt)).scalar_one_or_none()
+        params = {
+            "id": event.id,
+            "store_id": event.store_id,
+            "store_name": event.store_name,
+            "store_url": event.store_url,
+            "kind": event.kind.value,
+            "product_id": event.event.product_id,
+            "product_title": product.title if product else "",
+            "dedup_key": event.dedup_key,
+            "detected_at": event.detected_at,
+            "changed_at": event.changed_at,
+            "payload": encode_event(event.event),
+        }
+        inserted = (
+            await self._session.execute(_INSERT_EVENT[_dialect(self._session)], params)
+        ).scalar_one_or_none()
         return inserted is not None
 
     async def get(self, event_id: str) -> StoredEvent | None:
@@ -213,8 +231,13 @@ class SqlEventRepository:
         return _event(row) if row else None
 
     async def list(self, query: EventQuery) -> list[StoredEvent]:
-        """Newest first by id. `since` is inclusive, `until` exclusive (on detected_at)."""
-        stmt = select(EventRow).order_by(EventRow.id.desc()).limit(query.limit)
+        """Newest first: by detected_at, then id. `since` is inclusive, `until` exclusive (on detected_at).
+        `before_id` continues after that event in this order (see `_after` for an id that is not there).
+
+        Ids are time-ordered, so this is id order in practice; leading with detected_at makes every filter
+        combination (store, kinds, time range, cursor) one range of one index, read in order (0002 indexes).
+        """
+        stmt = select(EventRow).order_by(EventRow.detected_at.desc(), EventRow.id.desc()).limit(query.limit)
         if query.store_id is not None:
             stmt = stmt.where(EventRow.store_id == query.store_id)
         if query.kinds:
@@ -224,8 +247,24 @@ class SqlEventRepository:
         if query.until is not None:
             stmt = stmt.where(EventRow.detected_at < query.until)
         if query.before_id is not None:
-            stmt = stmt.where(EventRow.id < query.before_id)
+            stmt = stmt.where(*await self._after(query.before_id))
         return [_event(r) for r in await _rows(self._session, stmt)]
+
+    async def _after(self, event_id: str) -> tuple[ColumnElement[bool], ...]:
+        """Conditions for "after `event_id` in list order". An id that is not (or no longer) there
+        continues from the newest event with a smaller id (one PK lookup), so it is one range too."""
+        cursor = select(EventRow.detected_at, EventRow.id)
+        found = (await self._session.execute(cursor.where(EventRow.id == event_id))).one_or_none()
+        if found is not None:
+            at = found[0]
+            # The first condition alone bounds the index range; the row value settles ties on detected_at.
+            return (EventRow.detected_at <= at, tuple_(EventRow.detected_at, EventRow.id) < (at, event_id))
+        older = cursor.where(EventRow.id < event_id).order_by(EventRow.id.desc()).limit(1)
+        found = (await self._session.execute(older)).one_or_none()
+        if found is None:
+            return (false(),)
+        at, oldest_id = found[0], found[1]
+        return (EventRow.detected_at <= at, tuple_(EventRow.detected_at, EventRow.id) <= (at, oldest_id))
 
 
 # ---- channels --------------------------------------------------------------------------------------
@@ -254,11 +293,42 @@ def _channel(row: ChannelRow) -> Channel:
     )
 
 
+class ChannelCache:
+    """The enabled-channel list is read on every detected change but written almost never: keep it in
+    memory. Writes through this process invalidate it at once; `ttl` bounds how long a change made by
+    another process goes unseen."""
+
+    def __init__(self, ttl: float = 2.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self._ttl = ttl
+        self._clock = clock
+        self._channels: list[Channel] | None = None
+        self._loaded_at = 0.0
+
+    def get(self) -> list[Channel] | None:
+        if self._channels is None or self._clock() - self._loaded_at > self._ttl:
+            return None
+        return list(self._channels)
+
+    def put(self, channels: list[Channel]) -> None:
+        self._channels, self._loaded_at = list(channels), self._clock()
+
+    def invalidate(self) -> None:
+        self._channels = None
+
+
 class SqlChannelRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cache: ChannelCache | None = None) -> None:
         self._session = session
+        self._cache = cache
+        self._wrote = False  # a session that changed channels must not cache what it has not committed
+
+    def _changed(self) -> None:
+        self._wrote = True
+        if self._cache is not None:
+            self._cache.invalidate()
 
     async def add(self, channel: Channel) -> None:
+        self._changed()
         stmt = insert(ChannelRow).values(id=channel.id, created_at=utcnow(), **_channel_values(channel))
         try:
             async with self._session.begin_nested():
@@ -271,10 +341,16 @@ class SqlChannelRepository:
         return _channel(row) if row else None
 
     async def list(self) -> list[Channel]:
+        if self._cache is not None and not self._wrote and (cached := self._cache.get()) is not None:
+            return cached
         rows = await _rows(self._session, select(ChannelRow).order_by(ChannelRow.created_at, ChannelRow.id))
-        return [_channel(r) for r in rows]
+        channels = [_channel(r) for r in rows]
+        if self._cache is not None and not self._wrote:
+            self._cache.put(channels)
+        return channels
 
     async def update(self, channel: Channel) -> None:
+        self._changed()
         stmt = update(ChannelRow).where(ChannelRow.id == channel.id).values(**_channel_values(channel))
         result = await self._session.execute(stmt, execution_options={"synchronize_session": False})
         if _rowcount(result) == 0:
@@ -282,6 +358,7 @@ class SqlChannelRepository:
 
     async def delete(self, channel_id: str) -> None:
         """Idempotent; the channel's outbox rows go with it."""
+        self._changed()
         await self._session.execute(
             delete(ChannelRow).where(ChannelRow.id == channel_id),
             execution_options={"synchronize_session": False},

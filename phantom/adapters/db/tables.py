@@ -12,6 +12,7 @@ from sqlalchemy import (
     Dialect,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -101,10 +102,13 @@ class StoreStateRow(Base):
 
 class EventRow(Base):
     __tablename__ = "event"
+    # The list is newest first by (detected_at, id): each filter combination (store, kind, both, none) has
+    # an index ending in those columns, so time ranges and the cursor are one in-order range (0002).
     __table_args__ = (
-        Index(None, "store_id", "id"),
-        Index(None, "kind", "id"),
-        Index(None, "detected_at"),
+        Index(None, "detected_at", "id"),
+        Index(None, "store_id", "detected_at", "id"),
+        Index(None, "kind", "detected_at", "id"),
+        Index(None, "store_id", "kind", "detected_at", "id"),
     )
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # time-ordered: the list cursor
@@ -151,3 +155,62 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+TITLE_KEY_LENGTH = 200
+
+
+class ProductRow(Base):
+    """The product read model (phantom.domain.products.ProductRecord), kept by record_snapshot."""
+
+    __tablename__ = "product"
+    __table_args__ = (
+        # The list's order (newest updated first) and its keyset cursor, alone, per store, per availability.
+        # title_key rides along so a keyword search checks titles from the index alone.
+        Index(None, "updated_at", "store_id", "product_id", "title_key"),
+        Index(None, "store_id", "updated_at", "product_id", "title_key"),
+        Index(None, "available", "updated_at", "store_id", "product_id", "title_key"),
+        Index(None, "style_key"),
+    )
+
+    store_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("store.id", ondelete="CASCADE"), primary_key=True
+    )
+    product_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    handle: Mapped[str] = mapped_column(String(512))
+    title: Mapped[str] = mapped_column(Text)
+    vendor: Mapped[str] = mapped_column(String(255))
+    style_code: Mapped[str | None] = mapped_column(String(255))
+    style_key: Mapped[str | None] = mapped_column(String(255))  # lower-cased style_code, for exact search
+    image: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)  # absolute product page
+    price: Mapped[int | None] = mapped_column(Integer)  # lowest variant price, minor units
+    available: Mapped[bool] = mapped_column(Boolean)
+    sizes_in_stock: Mapped[list[str]] = mapped_column(JSON)  # labels as the store writes them
+    # Normalized in-stock sizes as "|9|9.5|10|": a size search is one LIKE on every backend.
+    size_keys: Mapped[str] = mapped_column(Text)
+    title_key: Mapped[str] = mapped_column(String(TITLE_KEY_LENGTH))  # title.lower(), cut to fit an index
+    variants: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # [{id, size, price, available, sku}]
+    first_seen_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ProductPointRow(Base):
+    """A product's price and stock at one moment (ProductPoint): the history behind its charts."""
+
+    __tablename__ = "product_point"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["store_id", "product_id"], ["product.store_id", "product.product_id"], ondelete="CASCADE"
+        ),
+        Index(None, "store_id", "product_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    store_id: Mapped[str] = mapped_column(String(64))
+    product_id: Mapped[str] = mapped_column(String(255))
+    at: Mapped[datetime]
+    price: Mapped[int | None] = mapped_column(Integer)
+    sizes_in_stock: Mapped[list[str]] = mapped_column(JSON)
+    in_stock_count: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))  # event kind that caused it, or "baseline"

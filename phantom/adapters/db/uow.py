@@ -1,4 +1,4 @@
-"""The SQL unit of work: one AsyncSession, one transaction, the five repositories over it."""
+"""The SQL unit of work: one AsyncSession, one transaction, the repositories over it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from phantom.adapters.db.products import SqlProductRepository
 from phantom.adapters.db.repositories import (
+    ChannelCache,
     SqlChannelRepository,
     SqlEventRepository,
     SqlOutboxRepository,
@@ -19,6 +21,7 @@ from phantom.domain.ports import (
     ChannelRepository,
     EventRepository,
     OutboxRepository,
+    ProductRepository,
     StoreRepository,
     StoreStateRepository,
 )
@@ -34,15 +37,20 @@ class SqlAlchemyUnitOfWork:
     events: EventRepository
     channels: ChannelRepository
     outbox: OutboxRepository
+    products: ProductRepository
 
     def __init__(
-        self, session_factory: async_sessionmaker[AsyncSession], gate: asyncio.Lock | None = None
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        gate: asyncio.Lock | None = None,
+        channel_cache: ChannelCache | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._session: AsyncSession | None = None
         # SQLite runs one write transaction at a time anyway (BEGIN IMMEDIATE). Queueing them on an asyncio
         # lock in the process is FIFO and immediate, where SQLite's busy handler sleeps and retries.
         self._gate = gate
+        self._channel_cache = channel_cache
 
     async def __aenter__(self) -> Self:
         if self._session is not None:
@@ -54,8 +62,9 @@ class SqlAlchemyUnitOfWork:
         self.stores = SqlStoreRepository(session)
         self.states = SqlStoreStateRepository(session)
         self.events = SqlEventRepository(session)
-        self.channels = SqlChannelRepository(session)
+        self.channels = SqlChannelRepository(session, self._channel_cache)
         self.outbox = SqlOutboxRepository(session)
+        self.products = SqlProductRepository(session)
         return self
 
     async def __aexit__(

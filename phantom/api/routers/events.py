@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
 from phantom.api.deps import ServicesDep, authorize
+from phantom.api.fields import IsoDatetime
 from phantom.api.schemas import EventPage, EventRead
 from phantom.domain.events import EventKind
 from phantom.domain.ports import EventQuery
@@ -21,8 +21,8 @@ async def list_events(
     services: ServicesDep,
     store_id: str | None = None,
     kind: Annotated[list[EventKind] | None, Query()] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: IsoDatetime | None = None,
+    until: IsoDatetime | None = None,
     cursor: Annotated[
         str | None, Query(max_length=64, description="next_cursor of the previous page")
     ] = None,

@@ -46,7 +46,10 @@ async def get_store(store_id: str, services: ServicesDep) -> StoreRead:
 
 @router.patch("/{store_id}", operation_id="updateStore", responses=error_responses(400, 404, 409))
 async def update_store(store_id: str, body: StoreUpdate, services: ServicesDep) -> StoreRead:
-    changes: dict[str, object] = body.model_dump(exclude_unset=True)
+    # null means "leave as it is", except watch_interval, where null means "same as interval".
+    changes: dict[str, object] = {
+        k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None or k == "watch_interval"
+    }
     for key in ("skus", "watch_handles"):
         if key in changes and changes[key] is not None:
             changes[key] = tuple(changes[key])  # type: ignore[arg-type]

@@ -96,7 +96,9 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
         backend = await sql_backend("postgres", url)
         assert backend.engine is not None
         async with backend.engine.begin() as conn:
-            await conn.execute(text("TRUNCATE store, channel, store_state, event, outbox"))
+            await conn.execute(
+                text("TRUNCATE store, channel, store_state, event, outbox, product, product_point")
+            )
     yield backend
     assert backend.engine is not None
     await backend.engine.dispose()

@@ -6,6 +6,9 @@ from dataclasses import replace
 
 import pytest
 
+from phantom.adapters.db.engine import create_session_factory
+from phantom.adapters.db.repositories import ChannelCache
+from phantom.adapters.db.uow import SqlAlchemyUnitOfWork
 from phantom.domain.errors import ChannelNotFound, InvalidChannel
 from phantom.domain.events import ALL_KINDS
 from phantom.domain.filters import EventFilter
@@ -75,3 +78,38 @@ class TestChannelRepository:
             assert await uow.outbox.get("o1") is None
             assert await uow.outbox.get("o2") is not None
             assert await uow.events.get("e1") is not None
+
+
+class TestChannelCache:
+    """The enabled-channel list is cached across units of work; local writes invalidate it at once and the
+    TTL bounds how long another process's change goes unseen."""
+
+    async def test_cached_then_invalidated_by_a_write(self, sqlite_backend: Backend) -> None:
+        assert sqlite_backend.engine is not None
+        factory = create_session_factory(sqlite_backend.engine)
+        now = [0.0]
+        cache = ChannelCache(ttl=2.0, clock=lambda: now[0])
+        cached_uow = lambda: SqlAlchemyUnitOfWork(factory, None, cache)  # noqa: E731
+        async with cached_uow() as uow:
+            await uow.channels.add(channel("c1"))
+            await uow.commit()
+        async with cached_uow() as uow:
+            assert [c.id for c in await uow.channels.list()] == ["c1"]
+
+        async with SqlAlchemyUnitOfWork(factory) as other:  # another process: no shared cache
+            await other.channels.add(channel("c2"))
+            await other.commit()
+        async with cached_uow() as uow:
+            assert [c.id for c in await uow.channels.list()] == ["c1"], "served from the cache within the TTL"
+        now[0] = 2.5
+        async with cached_uow() as uow:
+            assert [c.id for c in await uow.channels.list()] == ["c1", "c2"], "reloaded after the TTL"
+
+        async with cached_uow() as uow:
+            await uow.channels.delete("c1")
+            assert [c.id for c in await uow.channels.list()] == ["c2"], (
+                "a writing session reads its own writes"
+            )
+            await uow.rollback()
+        async with cached_uow() as uow:
+            assert [c.id for c in await uow.channels.list()] == ["c1", "c2"], "nothing uncommitted was cached"

@@ -11,6 +11,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from phantom.adapters.db import tables_auth  # noqa: F401  (registers the auth tables on `metadata`)
 from phantom.adapters.db.engine import create_db_engine, is_sqlite
 from phantom.adapters.db.tables import metadata
 
