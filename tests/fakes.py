@@ -351,9 +351,9 @@ class FakeOutboxRepository(_Repo):
             return True
         return False
 
-    async def mark_sent(self, item_id: str, at: datetime) -> None:
+    async def mark_sent(self, item_id: str, at: datetime, *, attempts: int) -> None:
         if (item := self._t.outbox.get(item_id)) is not None:
-            self._put(_with(item, status=OutboxStatus.SENT, sent_at=at))
+            self._put(_with(item, status=OutboxStatus.SENT, sent_at=at, attempts=attempts))
 
     async def mark_retry(self, item_id: str, *, attempts: int, next_attempt_at: datetime, error: str) -> None:
         if (item := self._t.outbox.get(item_id)) is not None:

@@ -7,20 +7,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from importlib.metadata import PackageNotFoundError, version
 
 import aiohttp
 import structlog
+from sqlalchemy import Engine as SyncEngine
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from phantom.adapters.bus import InMemoryEventBus
 from phantom.adapters.clock import SystemClock
-from phantom.adapters.db.engine import create_db_engine, create_session_factory, is_sqlite
+from phantom.adapters.db.engine import SQLITE_PRAGMAS, create_db_engine, create_session_factory, is_sqlite
+from phantom.adapters.db.inline import create_inline_engine, inline_session_factory
 from phantom.adapters.db.migrate import upgrade_async
 from phantom.adapters.db.repositories import ChannelCache
+from phantom.adapters.db.session import SessionFactory
 from phantom.adapters.db.uow import SqlAlchemyUnitOfWork
 from phantom.adapters.http import create_http_session
 from phantom.adapters.ids import new_id
@@ -84,6 +87,7 @@ class Engine:
         self.metrics = PrometheusMetrics()
         self.bus = InMemoryEventBus()
         self._db: AsyncEngine | None = None
+        self._inline_db: SyncEngine | None = None
         self._http: aiohttp.ClientSession | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._event_listeners: list[Callable[[Store, StoredEvent], None]] = []
@@ -100,11 +104,16 @@ class Engine:
             await upgrade_async(s.database.url)
         self._db = create_db_engine(s.database.url, echo=s.database.echo)
         session_factory = create_session_factory(self._db)
+        # The hot path (monitor → events → outbox) runs SQLite inline; see adapters/db/inline.py.
+        uow_sessions: SessionFactory = session_factory
+        if is_sqlite(s.database.url):
+            self._inline_db = create_inline_engine(s.database.url, SQLITE_PRAGMAS)
+            uow_sessions = inline_session_factory(self._inline_db)
         gate = asyncio.Lock() if is_sqlite(s.database.url) else None
         channel_cache = ChannelCache()
 
         def uow_factory() -> UnitOfWork:
-            return SqlAlchemyUnitOfWork(session_factory, gate, channel_cache)
+            return SqlAlchemyUnitOfWork(uow_sessions, gate, channel_cache)
 
         m = s.monitor
         self._http = create_http_session(
@@ -182,7 +191,7 @@ class Engine:
     def add_event_listener(self, listener: Callable[[Store, StoredEvent], None]) -> None:
         self._event_listeners.append(listener)
 
-    def _on_events(self, store: Store, events: list[StoredEvent], alerts: int) -> None:
+    def _on_events(self, store: Store, events: list[StoredEvent], alerts: Sequence[OutboxItem]) -> None:
         for event in events:
             self.metrics.events(event.kind.value)
             if event.changed_at is not None and event.kind is not EventKind.SOLD_OUT:
@@ -198,7 +207,7 @@ class Engine:
             for listener in self._event_listeners:
                 listener(store, event)
         if alerts and self.outbox is not None:
-            self.outbox.wake()
+            self.outbox.enqueue(alerts, {e.id: e for e in events})
 
     def _on_health(self, store: Store, health: StoreHealth) -> None:
         self.bus.publish("store_health", (store, health))
@@ -230,6 +239,8 @@ class Engine:
             await self._http.close()
         if self._db is not None:
             await self._db.dispose()
+        if self._inline_db is not None:
+            self._inline_db.dispose()
         log.info("engine_stopped")
 
 

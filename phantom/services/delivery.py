@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 
@@ -35,13 +36,22 @@ async def due_alerts(*, uow_factory: UnitOfWorkFactory, clock: Clock, limit: int
 
 
 async def deliver_alert(
-    item: OutboxItem, *, uow_factory: UnitOfWorkFactory, notifier: Notifier, clock: Clock, metrics: Metrics
+    item: OutboxItem,
+    *,
+    uow_factory: UnitOfWorkFactory,
+    notifier: Notifier,
+    clock: Clock,
+    metrics: Metrics,
+    event: StoredEvent | None = None,
+    on_recorded: Callable[[OutboxItem], None] | None = None,
 ) -> DeliveryOutcome:
     """Claim, send and record one alert.
 
     The claim (PENDING -> SENDING) is committed before the request leaves, so a crash between sending and
     recording can never lead to a second send: recover_interrupted() fails such rows instead. `item` may be
-    a stale copy: the stored row decides whether (and with which attempt count) it is sent.
+    a stale copy: the stored row decides whether (and with which attempt count) it is sent. `event`, when
+    the caller has it in memory (the monitor just wrote it), saves reading it back; `on_recorded` hears the
+    row as recorded (sent, pending for a retry, or failed and why).
     """
     # Wait for the channel's rate limit before claiming, so a crash during a long wait cannot strand a
     # claimed row. The channel comes from the cached list (usually no query); the claim re-reads it.
@@ -53,8 +63,9 @@ async def deliver_alert(
         fresh = await uow.outbox.get(item.id)
         if fresh is None or fresh.status is not OutboxStatus.PENDING:
             return _settled(fresh)
-        channel = await uow.channels.get(item.channel_id)
-        event = await uow.events.get(item.event_id)
+        channel = next((c for c in await uow.channels.list() if c.id == item.channel_id), None)
+        if event is None or event.id != item.event_id:
+            event = await uow.events.get(item.event_id)
         if channel is None or event is None or not channel.enabled:
             reason = (
                 channel.disabled_reason
@@ -77,13 +88,17 @@ async def deliver_alert(
         result = DeliveryResult(
             DeliveryOutcome.REJECTED, f"notifier crashed while sending ({exc!r}); not re-sent"
         )
-        await _record(
-            item.id, channel, event, result, attempts, uow_factory=uow_factory, clock=clock, metrics=metrics
+        recorded = await _record(
+            fresh, channel, event, result, attempts, uow_factory=uow_factory, clock=clock, metrics=metrics
         )
+        if on_recorded is not None:
+            on_recorded(recorded)
         raise
-    await _record(
-        item.id, channel, event, result, attempts, uow_factory=uow_factory, clock=clock, metrics=metrics
+    recorded = await _record(
+        fresh, channel, event, result, attempts, uow_factory=uow_factory, clock=clock, metrics=metrics
     )
+    if on_recorded is not None:
+        on_recorded(recorded)
     return result.outcome
 
 
@@ -96,7 +111,7 @@ def _settled(row: OutboxItem | None) -> DeliveryOutcome:
 
 
 async def _record(
-    item_id: str,
+    row: OutboxItem,
     channel: Channel,
     event: StoredEvent,
     result: DeliveryResult,
@@ -105,31 +120,35 @@ async def _record(
     uow_factory: UnitOfWorkFactory,
     clock: Clock,
     metrics: Metrics,
-) -> None:
+) -> OutboxItem:
+    """Write the outcome of one attempt; returns the row as recorded (without reading it back)."""
     now = clock.now()
     async with uow_factory() as uow:
         outcome = result.outcome
         if outcome is DeliveryOutcome.SENT:
-            await uow.outbox.mark_sent(item_id, now)
+            await uow.outbox.mark_sent(row.id, now, attempts=attempts)
             metrics.delivery("sent", (now - event.detected_at).total_seconds())
+            recorded = replace(row, status=OutboxStatus.SENT, attempts=attempts, sent_at=now)
         elif outcome is DeliveryOutcome.RETRY and attempts < MAX_DELIVERY_ATTEMPTS:
-            delay = retry_delay(attempts, result.retry_after)
-            await uow.outbox.mark_retry(
-                item_id,
-                attempts=attempts,
-                next_attempt_at=now + timedelta(seconds=delay),
-                error=result.detail,
-            )
+            due = now + timedelta(seconds=retry_delay(attempts, result.retry_after))
+            await uow.outbox.mark_retry(row.id, attempts=attempts, next_attempt_at=due, error=result.detail)
             metrics.delivery("retry", None)
-        elif outcome is DeliveryOutcome.CHANNEL_GONE:
-            await uow.outbox.mark_failed(item_id, attempts=attempts, error=result.detail)
-            await uow.channels.update(replace(channel, enabled=False, disabled_reason=result.detail))
-            await uow.outbox.fail_pending_for_channel(channel.id, f"channel disabled: {result.detail}")
-            metrics.delivery("failed", None)
+            recorded = replace(
+                row,
+                status=OutboxStatus.PENDING,
+                attempts=attempts,
+                next_attempt_at=due,
+                last_error=result.detail,
+            )
         else:
             detail = result.detail or outcome.value
             if outcome is DeliveryOutcome.RETRY:
                 detail = f"gave up after {attempts} attempts: {detail}"
-            await uow.outbox.mark_failed(item_id, attempts=attempts, error=detail)
+            await uow.outbox.mark_failed(row.id, attempts=attempts, error=detail)
+            if outcome is DeliveryOutcome.CHANNEL_GONE:
+                await uow.channels.update(replace(channel, enabled=False, disabled_reason=result.detail))
+                await uow.outbox.fail_pending_for_channel(channel.id, f"channel disabled: {result.detail}")
             metrics.delivery("failed", None)
+            recorded = replace(row, status=OutboxStatus.FAILED, attempts=attempts, last_error=detail)
         await uow.commit()
+    return recorded

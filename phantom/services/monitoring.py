@@ -18,7 +18,7 @@ from phantom.domain.stores import Store
 class SnapshotOutcome:
     snapshot: Snapshot  # the new "previous" for the next poll
     events: list[StoredEvent]  # newly written (duplicates dropped)
-    alerts: int  # outbox rows written
+    alerts: tuple[OutboxItem, ...]  # outbox rows written
 
 
 async def load_last_snapshot(store_id: str, *, uow_factory: UnitOfWorkFactory) -> Snapshot | None:
@@ -52,10 +52,10 @@ async def record_snapshot(
             await uow.states.put(store.id, baseline, now)
             await _keep_products(uow, *baseline_changes(store.id, store.url, baseline.products.values(), now))
             await uow.commit()
-        return SnapshotOutcome(baseline, [], 0)
+        return SnapshotOutcome(baseline, [], ())
     changes = diff(previous, current)
     if not changes:
-        return SnapshotOutcome(Snapshot(current.products, current.password_locked, previous.version), [], 0)
+        return SnapshotOutcome(Snapshot(current.products, current.password_locked, previous.version), [], ())
     version = previous.version + 1
     snapshot = Snapshot(current.products, current.password_locked, version)
     stored = [
@@ -72,7 +72,7 @@ async def record_snapshot(
         for change in changes
     ]
     written: list[StoredEvent] = []
-    alerts = 0
+    alerts: list[OutboxItem] = []
     async with uow_factory() as uow:
         channels = [c for c in await uow.channels.list() if c.enabled]
         for event in stored:
@@ -81,23 +81,22 @@ async def record_snapshot(
             written.append(event)
             for channel in channels:
                 if channel.route.matches(event.event, store.id):
-                    await uow.outbox.add(
-                        OutboxItem(
-                            id=ids(),
-                            event_id=event.id,
-                            channel_id=channel.id,
-                            status=OutboxStatus.PENDING,
-                            attempts=0,
-                            created_at=now,
-                            next_attempt_at=now,
-                        )
+                    alert = OutboxItem(
+                        id=ids(),
+                        event_id=event.id,
+                        channel_id=channel.id,
+                        status=OutboxStatus.PENDING,
+                        attempts=0,
+                        created_at=now,
+                        next_attempt_at=now,
                     )
-                    alerts += 1
+                    await uow.outbox.add(alert)
+                    alerts.append(alert)
         changed = event_changes(store.id, store.url, (e.event for e in written), snapshot.products, now)
         await _keep_products(uow, *changed)
         await uow.states.put(store.id, snapshot, now)
         await uow.commit()
-    return SnapshotOutcome(snapshot, written, alerts)
+    return SnapshotOutcome(snapshot, written, tuple(alerts))
 
 
 async def _keep_products(uow: UnitOfWork, records: list[ProductRecord], points: list[ProductPoint]) -> None:

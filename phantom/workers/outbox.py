@@ -9,13 +9,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 import structlog
 
+from phantom.domain.events import StoredEvent
 from phantom.domain.notifications import OutboxItem
 from phantom.domain.ports import Clock, Metrics, Notifier, UnitOfWorkFactory
-from phantom.services.channels import get_delivery
 from phantom.services.delivery import deliver_alert, due_alerts, recover_interrupted
 
 log = structlog.get_logger()
@@ -42,13 +42,26 @@ class OutboxWorker:
         self._metrics = metrics
         self._wake = asyncio.Event()
         self._queued: set[str] = set()
-        self._lanes: dict[str, deque[OutboxItem]] = {}
+        self._lanes: dict[str, deque[tuple[OutboxItem, StoredEvent | None]]] = {}
         self._lane_tasks: dict[str, asyncio.Task[None]] = {}
         self._stopped = False
 
     def wake(self) -> None:
-        """Called after a commit that wrote alerts: deliver now rather than at the next re-check."""
+        """Look for due rows now rather than at the next re-check."""
         self._wake.set()
+
+    def enqueue(self, items: Sequence[OutboxItem], events: Mapping[str, StoredEvent]) -> None:
+        """Alerts just committed by this process: deliver them at once, with their events in hand, instead
+        of finding them again in the database. The periodic re-check still catches anything missed."""
+        for item in items:
+            self._add(item, events.get(item.event_id))
+
+    def _add(self, item: OutboxItem, event: StoredEvent | None) -> None:
+        if item.id in self._queued:
+            return
+        self._queued.add(item.id)
+        self._lanes.setdefault(item.channel_id, deque()).append((item, event))
+        self._ensure_lane(item.channel_id)
 
     async def run(self) -> None:
         interrupted = await recover_interrupted(uow_factory=self._uow_factory)
@@ -63,10 +76,7 @@ class OutboxWorker:
                     log.exception("outbox_query_failed")
                     items = []
                 for item in items:
-                    if item.id not in self._queued:
-                        self._queued.add(item.id)
-                        self._lanes.setdefault(item.channel_id, deque()).append(item)
-                        self._ensure_lane(item.channel_id)
+                    self._add(item, None)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=IDLE_RECHECK)
         finally:
@@ -86,7 +96,7 @@ class OutboxWorker:
     async def _drain(self, channel_id: str) -> None:
         lane = self._lanes[channel_id]
         while lane:
-            item = lane.popleft()
+            item, event = lane.popleft()
             try:
                 await deliver_alert(
                     item,
@@ -94,13 +104,10 @@ class OutboxWorker:
                     notifier=self._notifier,
                     clock=self._clock,
                     metrics=self._metrics,
+                    event=event,
+                    on_recorded=self._on_result,
                 )
-                if self._on_result is not None:
-                    row = await get_delivery(item.id, uow_factory=self._uow_factory)
-                    if row is not None:
-                        self._on_result(row)
             except Exception:  # loop boundary: a row not yet claimed stays pending; one mid-send is failed
                 log.exception("alert_delivery_crashed", outbox_id=item.id)
             finally:
                 self._queued.discard(item.id)
-        self._wake.set()  # a retry may already be due, or more arrived meanwhile

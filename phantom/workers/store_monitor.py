@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,6 +19,7 @@ from phantom.domain.errors import StoreBlocked, StoreError, StoreRateLimited
 from phantom.domain.events import StoredEvent
 from phantom.domain.health import HealthStatus, StoreHealth
 from phantom.domain.models import Product, Snapshot
+from phantom.domain.notifications import OutboxItem
 from phantom.domain.ports import (
     Clock,
     FetchResult,
@@ -43,7 +44,7 @@ class MonitorDeps:
     clock: Clock
     ids: IdFactory
     metrics: Metrics
-    on_events: Callable[[Store, list[StoredEvent], int], None]  # publish + wake the outbox
+    on_events: Callable[[Store, list[StoredEvent], Sequence[OutboxItem]], None]  # publish + hand alerts over
     on_health: Callable[[Store, StoreHealth], None]
     jitter: float = 0.05
     max_backoff: float = 300.0

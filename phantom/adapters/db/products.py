@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Insert, Row, Select, Table, and_, insert, or_, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from phantom.adapters.db.session import DbSession
 from phantom.adapters.db.tables import TITLE_KEY_LENGTH, Base, ProductPointRow, ProductRow
 from phantom.domain.models import Variant
 from phantom.domain.products import (
@@ -193,7 +193,7 @@ def _summary(row: Row[Any]) -> ProductRecord:
 
 
 class SqlProductRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: DbSession) -> None:
         self._session = session
 
     async def upsert(self, records: Sequence[ProductRecord]) -> None:

@@ -1,4 +1,4 @@
-"""SQL repositories: the persistence ports of phantom.domain.ports over one AsyncSession.
+"""SQL repositories: the persistence ports of phantom.domain.ports over one DbSession.
 
 Rows are mapped to domain objects explicitly and never leave this package. Every SELECT uses
 `populate_existing` so that the session's identity map can never hand back a stale row after a Core-style
@@ -17,6 +17,7 @@ from sqlalchemy import (
     CursorResult,
     Select,
     Table,
+    bindparam,
     delete,
     false,
     func,
@@ -27,7 +28,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom.adapters.db.codec import (
     decode_event,
@@ -37,6 +37,7 @@ from phantom.adapters.db.codec import (
     encode_route,
     encode_snapshot,
 )
+from phantom.adapters.db.session import DbSession
 from phantom.adapters.db.tables import ChannelRow, EventRow, OutboxRow, StoreRow, StoreStateRow, utcnow
 from phantom.domain.errors import ChannelNotFound, DuplicateStore, InvalidChannel, StoreNotFound
 from phantom.domain.events import StoredEvent
@@ -48,12 +49,12 @@ from phantom.domain.stores import Store
 RowT = TypeVar("RowT")
 
 
-async def _rows(session: AsyncSession, stmt: Select[RowT]) -> Sequence[RowT]:
+async def _rows(session: DbSession, stmt: Select[RowT]) -> Sequence[RowT]:
     result = await session.execute(stmt.execution_options(populate_existing=True))
     return result.scalars().all()
 
 
-async def _one(session: AsyncSession, stmt: Select[RowT]) -> RowT | None:
+async def _one(session: DbSession, stmt: Select[RowT]) -> RowT | None:
     result = await session.execute(stmt.execution_options(populate_existing=True))
     return result.scalar_one_or_none()
 
@@ -98,7 +99,7 @@ def _store(row: StoreRow) -> Store:
 
 
 class SqlStoreRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: DbSession) -> None:
         self._session = session
 
     async def add(self, store: Store) -> None:
@@ -149,7 +150,7 @@ class SqlStoreRepository:
 
 
 class SqlStoreStateRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: DbSession) -> None:
         self._session = session
 
     async def get(self, store_id: str) -> Snapshot | None:
@@ -159,19 +160,31 @@ class SqlStoreStateRepository:
 
     async def put(self, store_id: str, snapshot: Snapshot, at: datetime) -> None:
         """Upsert the store's last snapshot (the store must exist)."""
-        values = {
+        params = {
+            "store_id": store_id,
             "version": snapshot.version,
             "password_locked": snapshot.password_locked,
             "snapshot": encode_snapshot(snapshot),
             "updated_at": at,
         }
-        dml = postgresql.insert if _dialect(self._session) == "postgresql" else sqlite.insert
-        stmt = dml(StoreStateRow).values(store_id=store_id, **values)
-        stmt = stmt.on_conflict_do_update(index_elements=[StoreStateRow.store_id], set_=values)
-        await self._session.execute(stmt)
+        await self._session.execute(_UPSERT_STATE[_dialect(self._session)], params)
 
 
-def _dialect(session: AsyncSession) -> str:
+_STATE_TABLE = cast(Table, StoreStateRow.__table__)
+
+
+def _state_upsert(dml: Any) -> Any:
+    stmt = dml(_STATE_TABLE)
+    columns = ("version", "password_locked", "snapshot", "updated_at")
+    return stmt.on_conflict_do_update(
+        index_elements=["store_id"], set_={c: stmt.excluded[c] for c in columns}
+    )
+
+
+_UPSERT_STATE = {"sqlite": _state_upsert(sqlite.insert), "postgresql": _state_upsert(postgresql.insert)}
+
+
+def _dialect(session: DbSession) -> str:
     return session.get_bind().dialect.name
 
 
@@ -201,7 +214,7 @@ _INSERT_EVENT = {
 
 
 class SqlEventRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: DbSession) -> None:
         self._session = session
 
     async def add(self, event: StoredEvent) -> bool:
@@ -317,7 +330,7 @@ class ChannelCache:
 
 
 class SqlChannelRepository:
-    def __init__(self, session: AsyncSession, cache: ChannelCache | None = None) -> None:
+    def __init__(self, session: DbSession, cache: ChannelCache | None = None) -> None:
         self._session = session
         self._cache = cache
         self._wrote = False  # a session that changed channels must not cache what it has not committed
@@ -382,23 +395,39 @@ def _item(row: OutboxRow) -> OutboxItem:
     )
 
 
+# The per-alert statements, built once (see _INSERT_EVENT).
+_OUTBOX_TABLE = cast(Table, OutboxRow.__table__)
+_INSERT_OUTBOX = insert(_OUTBOX_TABLE)
+_CLAIM_OUTBOX = (
+    update(_OUTBOX_TABLE)
+    .where(_OUTBOX_TABLE.c.id == bindparam("item_id"), _OUTBOX_TABLE.c.status == OutboxStatus.PENDING.value)
+    .values(status=OutboxStatus.SENDING.value)
+)
+_MARK_SENT = (
+    update(_OUTBOX_TABLE)
+    .where(_OUTBOX_TABLE.c.id == bindparam("item_id"))
+    .values(status=OutboxStatus.SENT.value, sent_at=bindparam("at"), attempts=bindparam("tries"))
+)
+
+
 class SqlOutboxRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: DbSession) -> None:
         self._session = session
 
     async def add(self, item: OutboxItem) -> None:
         await self._session.execute(
-            insert(OutboxRow).values(
-                id=item.id,
-                event_id=item.event_id,
-                channel_id=item.channel_id,
-                status=item.status.value,
-                attempts=item.attempts,
-                next_attempt_at=item.next_attempt_at,
-                last_error=item.last_error,
-                created_at=item.created_at,
-                sent_at=item.sent_at,
-            )
+            _INSERT_OUTBOX,
+            {
+                "id": item.id,
+                "event_id": item.event_id,
+                "channel_id": item.channel_id,
+                "status": item.status.value,
+                "attempts": item.attempts,
+                "next_attempt_at": item.next_attempt_at,
+                "last_error": item.last_error,
+                "created_at": item.created_at,
+                "sent_at": item.sent_at,
+            },
         )
 
     async def get(self, item_id: str) -> OutboxItem | None:
@@ -423,13 +452,10 @@ class SqlOutboxRepository:
 
     async def mark_sending(self, item_id: str) -> bool:
         """PENDING -> SENDING only; a row in any other state is left alone. True when this call claimed it."""
-        return (
-            await self._set(item_id, {"status": OutboxStatus.SENDING.value}, only_from=OutboxStatus.PENDING)
-            == 1
-        )
+        return _rowcount(await self._session.execute(_CLAIM_OUTBOX, {"item_id": item_id})) == 1
 
-    async def mark_sent(self, item_id: str, at: datetime) -> None:
-        await self._set(item_id, {"status": OutboxStatus.SENT.value, "sent_at": at})
+    async def mark_sent(self, item_id: str, at: datetime, *, attempts: int) -> None:
+        await self._session.execute(_MARK_SENT, {"item_id": item_id, "at": at, "tries": attempts})
 
     async def mark_retry(self, item_id: str, *, attempts: int, next_attempt_at: datetime, error: str) -> None:
         values = {

@@ -1,12 +1,10 @@
-"""The SQL unit of work: one AsyncSession, one transaction, the repositories over it."""
+"""The SQL unit of work: one DbSession, one transaction, the repositories over it."""
 
 from __future__ import annotations
 
 import asyncio
 from types import TracebackType
 from typing import Self
-
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from phantom.adapters.db.products import SqlProductRepository
 from phantom.adapters.db.repositories import (
@@ -17,6 +15,7 @@ from phantom.adapters.db.repositories import (
     SqlStoreRepository,
     SqlStoreStateRepository,
 )
+from phantom.adapters.db.session import DbSession, SessionFactory
 from phantom.domain.ports import (
     ChannelRepository,
     EventRepository,
@@ -41,12 +40,12 @@ class SqlAlchemyUnitOfWork:
 
     def __init__(
         self,
-        session_factory: async_sessionmaker[AsyncSession],
+        session_factory: SessionFactory,
         gate: asyncio.Lock | None = None,
         channel_cache: ChannelCache | None = None,
     ) -> None:
         self._session_factory = session_factory
-        self._session: AsyncSession | None = None
+        self._session: DbSession | None = None
         # SQLite runs one write transaction at a time anyway (BEGIN IMMEDIATE). Queueing them on an asyncio
         # lock in the process is FIFO and immediate, where SQLite's busy handler sleeps and retries.
         self._gate = gate
@@ -88,7 +87,7 @@ class SqlAlchemyUnitOfWork:
     async def rollback(self) -> None:
         await self._require().rollback()
 
-    def _require(self) -> AsyncSession:
+    def _require(self) -> DbSession:
         if self._session is None:
             raise RuntimeError("unit of work used outside `async with`")
         return self._session

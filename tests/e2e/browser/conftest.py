@@ -1,9 +1,10 @@
 """Fixtures of the browser suite: one Playwright and one headless Chromium (Debian's, /usr/bin/chromium) for the
 package, the sim in a thread of this process, and `phantom serve` as a subprocess serving the built dashboard.
 
-Everything here is package-scoped: it is torn down when the browser tests end, not with the whole session.
-Playwright's sync API is used on purpose: its own loop runs only inside its calls, so it does not meet
-pytest-asyncio's loops, and a second `sync_playwright()` is never opened (FIELD-NOTES "Browser tests").
+The tests use Playwright's sync API, opened once (a second `sync_playwright()` fails, FIELD-NOTES "Browser
+tests"). While it is open this thread counts as running Playwright's event loop, so no asyncio test or fixture
+may live in this package; everything here is package-scoped so that it closes when the browser tests end,
+before the rest of the suite's asyncio tests run. The sim gets a thread of its own for the same reason.
 """
 
 from __future__ import annotations
@@ -12,7 +13,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import APIRequestContext, Browser, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import (
+    APIRequestContext,
+    Browser,
+    Page,
+    Playwright,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
 
 from phantom.sim.server import SimConfig
 from tests.e2e.browser.harness import (
@@ -27,7 +36,7 @@ from tests.e2e.browser.harness import (
 )
 from tests.e2e.browser.ui import EXPECT_TIMEOUT_MS, ensure_watched
 
-VIEWPORT = {"width": 1440, "height": 900}
+VIEWPORT: ViewportSize = {"width": 1440, "height": 900}  # laptop width
 
 
 @pytest.fixture(scope="package", autouse=True)
@@ -54,7 +63,8 @@ def sim() -> Iterator[SimThread]:
 
 
 @pytest.fixture(scope="package")
-def backend(dashboard: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+def backend(dashboard: None, sim: SimThread, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+    # Depends on the sim only so that it stops first: a store that vanishes before Phantom does is noise.
     server = start_backend(tmp_path_factory.mktemp("phantom"), ARTIFACTS / "backend.log")
     try:
         yield server
@@ -91,7 +101,7 @@ def api(playwright: Playwright, backend: Backend) -> Iterator[APIRequestContext]
 @pytest.fixture
 def page(browser: Browser, backend: Backend) -> Iterator[Page]:
     """A fresh browser context (no cookies) on the dashboard's origin; fails the test on an uncaught page error."""
-    context = browser.new_context(base_url=backend.url, viewport=VIEWPORT)  # type: ignore[arg-type]
+    context = browser.new_context(base_url=backend.url, viewport=VIEWPORT)
     context.set_default_timeout(EXPECT_TIMEOUT_MS)
     errors: list[str] = []
     tab = context.new_page()

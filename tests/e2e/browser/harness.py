@@ -82,13 +82,17 @@ def build_dashboard() -> None:
     """Build `frontend/dist` the way `make frontend-build` does; fail with the output when that is not possible."""
     npm = shutil.which("npm")
     if npm is None:
-        raise AssertionError("frontend/dist is missing or stale and npm is not installed: run `make frontend-build`")
+        raise AssertionError(
+            "frontend/dist is missing or stale and npm is not installed: run `make frontend-build`"
+        )
     steps = [] if (FRONTEND / "node_modules").is_dir() else [[npm, "ci", "--no-audit", "--no-fund"]]
     steps.append([npm, "run", "--silent", "build"])
     for cmd in steps:
         done = subprocess.run(cmd, cwd=FRONTEND, capture_output=True, text=True, timeout=300, check=False)
         if done.returncode != 0:
-            raise AssertionError(f"`{' '.join(cmd[1:])}` in frontend/ failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
+            raise AssertionError(
+                f"`{' '.join(cmd[1:])}` in frontend/ failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}"
+            )
     if not DIST_INDEX.is_file():
         raise AssertionError("the dashboard build finished without frontend/dist/index.html")
 
@@ -112,10 +116,10 @@ class SimThread:
     def stop(self) -> None:
         try:
             self._run(self.server.__aexit__(None, None, None))
+            self._run(self._loop.shutdown_asyncgens())
         finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=10)
-            self._loop.run_until_complete(self._loop.shutdown_asyncgens())
             self._loop.close()
 
     def _run(self, coro: Coroutine[Any, Any, T]) -> T:
@@ -172,7 +176,7 @@ class Backend:
 
 def _healthy(url: str) -> bool:
     try:
-        with urllib.request.urlopen(f"{url}/health", timeout=1) as r:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(f"{url}/health", timeout=1) as r:
             return bool(r.status == 200)
     except (urllib.error.URLError, OSError):
         return False
@@ -195,7 +199,9 @@ def start_backend(workdir: Path, log: Path) -> Backend:
         process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=workdir, env=env)
     backend = Backend(url=f"http://127.0.0.1:{port}", token="", process=process, log=log)
     try:
-        wait_until(lambda: process.poll() is not None or _healthy(backend.url), timeout=30, what="phantom serve")
+        wait_until(
+            lambda: process.poll() is not None or _healthy(backend.url), timeout=30, what="phantom serve"
+        )
         if process.poll() is not None:
             raise AssertionError(f"phantom serve exited with {process.returncode}:\n{backend.log_tail()}")
         found = TOKEN_LINE.search(backend.log_tail(1_000_000))

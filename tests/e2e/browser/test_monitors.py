@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import APIRequestContext, Page, expect
 
 from tests.e2e.browser.harness import Backend, SimThread
-from tests.e2e.browser.ui import find_store, ok, open_screen, screenshot, sign_in
+from tests.e2e.browser.ui import find_store, ok, open_screen, screenshot, sign_in, wait_polled
 
 
 class TestAddStore:
@@ -20,9 +22,9 @@ class TestAddStore:
 
         page.get_by_role("button", name="Add store").click()
         dialog = page.get_by_role("dialog", name="Add store")
-        dialog.get_by_label("Store URL").fill(url)
-        dialog.get_by_label("Name").fill("Sim store 0")
-        dialog.get_by_label("Interval (s)").fill("0.5")
+        dialog.get_by_label("Store URL", exact=True).fill(url)
+        dialog.get_by_label("Name", exact=True).fill("Sim store 0")
+        dialog.get_by_label("Interval (s)", exact=True).fill("0.5")
         screenshot(page, "monitors-add-store")
         dialog.get_by_role("button", name="Add store").click()
         expect(dialog).to_have_count(0)
@@ -30,7 +32,15 @@ class TestAddStore:
         row = page.get_by_test_id("store-row").filter(has_text=url)
         expect(row).to_have_count(1)
         expect(row).to_contain_text("Sim store 0")
-        expect(row).to_contain_text("Healthy")  # after the first poll; no reload: the socket or a refetch
-        stored = find_store(api, url)
-        assert stored is not None and stored["interval"] == 0.5 and stored["health"]["status"] == "healthy"
+        expect(row).to_contain_text("0.5s")
+
+        # The socket reports health changes only; polls and latency come with the list's refetch.
+        stored = wait_polled(api, url)
+        assert stored["interval"] == 0.5 and stored["name"] == "Sim store 0"
+        page.reload()
+        cells = row.locator("td")
+        expect(cells.nth(0)).to_have_text("Healthy")
+        expect(cells.nth(4)).to_have_text(re.compile(r"^[1-9]\d*"))  # polls
+        expect(cells.nth(6)).not_to_have_text("never")  # last success
+        expect(cells.nth(7)).to_have_text("—")  # no error
         screenshot(page, "monitors")

@@ -42,7 +42,9 @@ class TestProductPage:
         screenshot(page, "products-search")
 
         card.click()
-        expect(page).to_have_url(re.compile(rf"/products/{re.escape(watched_store['id'])}/{re.escape(product_id)}$"))
+        expect(page).to_have_url(
+            re.compile(rf"/products/{re.escape(watched_store['id'])}/{re.escape(product_id)}$")
+        )
         expect(page.get_by_role("heading", name=title)).to_be_visible()
         chart = page.get_by_test_id("price-stock-chart")
         expect(chart.locator("canvas")).to_have_count(1)

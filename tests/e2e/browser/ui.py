@@ -89,5 +89,7 @@ def wait_events(
 
 def drop(sim: SimThread, store: str, title: str, sizes: list[str], price: str = "120.00") -> dict[str, Any]:
     """A new product appears in the sim's store; returns the sim's product JSON."""
-    result: dict[str, Any] = sim.call(sim.server.state.shop_drop, store, title=title, sizes=sizes, price=price)
+    result: dict[str, Any] = sim.call(
+        sim.server.state.shop_drop, store, title=title, sizes=sizes, price=price
+    )
     return dict(result["product"])

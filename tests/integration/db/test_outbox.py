@@ -86,10 +86,10 @@ class TestOutboxRepository:
         )
         async with seeded.new_uow() as uow:
             await uow.outbox.mark_sending("o1")
-            await uow.outbox.mark_sent("o1", at(31))
+            await uow.outbox.mark_sent("o1", at(31), attempts=2)
             await uow.commit()
         sent = await _get(seeded, "o1")
-        assert (sent.status, sent.sent_at) == (OutboxStatus.SENT, at(31))
+        assert (sent.status, sent.sent_at, sent.attempts) == (OutboxStatus.SENT, at(31), 2)
         async with seeded.new_uow() as uow:
             assert await uow.outbox.due(at(100), 10) == []
 

@@ -71,7 +71,7 @@ class TestBaseline:
         outcome = await record(db, None, snap(dunk(sizes={"9": True}), version=7), clock, ids)
 
         assert outcome.events == []
-        assert outcome.alerts == 0
+        assert len(outcome.alerts) == 0
         assert outcome.snapshot.version == 0
         assert db.states[STORE.id] == outcome.snapshot
         assert db.states[STORE.id].products == snap(dunk(sizes={"9": True})).products
@@ -120,7 +120,7 @@ class TestChange:
             ("c-restock", "restock"),  # kind filter rejects the new product
             ("c-size9", "new_product"),  # the restock offers size 10 only
         ]
-        assert outcome.alerts == 5
+        assert len(outcome.alerts) == 5
         assert all(
             row.status is OutboxStatus.PENDING and row.attempts == 0 and row.next_attempt_at == EPOCH
             for row in seeded.outbox.values()
@@ -169,7 +169,7 @@ class TestReplay:
         again = await record(seeded, BEFORE, AFTER, clock, ids)
 
         assert again.events == []
-        assert again.alerts == 0
+        assert len(again.alerts) == 0
         assert again.snapshot.version == first.snapshot.version
         assert seeded.events == events
         assert seeded.outbox == rows
@@ -187,7 +187,7 @@ class TestNoChange:
         assert factory.opened == 0
         assert seeded.commits == 0
         assert outcome.events == []
-        assert outcome.alerts == 0
+        assert len(outcome.alerts) == 0
         assert outcome.snapshot.version == 3
         assert outcome.snapshot.products == BEFORE.products
 

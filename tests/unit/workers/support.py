@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from phantom.domain.events import StoredEvent
 from phantom.domain.health import HealthStatus, StoreHealth
+from phantom.domain.notifications import OutboxItem
 from phantom.domain.ports import Clock, FetchResult, SourceCache, UnitOfWorkFactory
 from phantom.domain.stores import Store
 from phantom.workers.store_monitor import MonitorDeps
@@ -23,8 +24,8 @@ class Recorder:
     events: list[tuple[str, list[StoredEvent], int]] = field(default_factory=list)
     health: list[tuple[str, HealthStatus, str | None]] = field(default_factory=list)
 
-    def on_events(self, store: Store, events: list[StoredEvent], alerts: int) -> None:
-        self.events.append((store.id, events, alerts))
+    def on_events(self, store: Store, events: list[StoredEvent], alerts: Sequence[OutboxItem]) -> None:
+        self.events.append((store.id, events, len(alerts)))
 
     def on_health(self, store: Store, health: StoreHealth) -> None:
         self.health.append((store.id, health.status, health.blocked_reason))
