@@ -16,7 +16,7 @@ from phantom.domain.notifications import (
     OutboxStatus,
     retry_delay,
 )
-from phantom.domain.ports import Clock, Metrics, Notifier, UnitOfWorkFactory
+from phantom.domain.ports import Clock, Metrics, Notifier, UnitOfWork, UnitOfWorkFactory
 
 INTERRUPTED = "interrupted while sending (crash or kill); not re-sent, it may have been delivered"
 
@@ -54,16 +54,16 @@ async def deliver_alert(
     row as recorded (sent, pending for a retry, or failed and why).
     """
     # Wait for the channel's rate limit before claiming, so a crash during a long wait cannot strand a
-    # claimed row. The channel comes from the cached list (usually no query); the claim re-reads it.
+    # claimed row. Channels come from the cached list (usually no query), here and in the claim.
     async with uow_factory() as uow:
-        known = next((c for c in await uow.channels.list() if c.id == item.channel_id), None)
+        known = await _channel_of(uow, item.channel_id)
     if known is not None and known.enabled:
         await notifier.wait_ready(known)
     async with uow_factory() as uow:
         fresh = await uow.outbox.get(item.id)
         if fresh is None or fresh.status is not OutboxStatus.PENDING:
             return _settled(fresh)
-        channel = next((c for c in await uow.channels.list() if c.id == item.channel_id), None)
+        channel = await _channel_of(uow, item.channel_id)
         if event is None or event.id != item.event_id:
             event = await uow.events.get(item.event_id)
         if channel is None or event is None or not channel.enabled:
@@ -100,6 +100,10 @@ async def deliver_alert(
     if on_recorded is not None:
         on_recorded(recorded)
     return result.outcome
+
+
+async def _channel_of(uow: UnitOfWork, channel_id: str) -> Channel | None:
+    return next((c for c in await uow.channels.list() if c.id == channel_id), None)
 
 
 def _settled(row: OutboxItem | None) -> DeliveryOutcome:

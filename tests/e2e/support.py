@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -62,3 +63,10 @@ def embed_text(embed: dict[str, Any]) -> str:
     parts += [f"{f.get('name', '')} {f.get('value', '')}" for f in embed.get("fields", [])]
     parts.append(embed.get("footer", {}).get("text", ""))
     return "\n".join(str(p) for p in parts)
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that was free a moment ago (for servers the test starts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

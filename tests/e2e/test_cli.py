@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 from pathlib import Path
 
@@ -13,16 +12,10 @@ import aiohttp
 import pytest
 
 from phantom.sim.server import SimConfig, SimServer
-from tests.e2e.support import embeds, wait_for
+from tests.e2e.support import embeds, free_port, wait_for
 
 pytestmark = pytest.mark.asyncio
 PHANTOM = [sys.executable, "-m", "phantom.cli"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def _run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[int, str]:
@@ -54,7 +47,7 @@ class TestConfigErrors:
             'interval = 0.1\n\n[[notifications]]\nkind = "discord"\nurl = "https://discord.com/api/webhooks/1/SECRET"\n'
             'events = ["restock", "teleport"]\n'
         )
-        code, out = await _run("serve", "--config", str(config), "--port", str(_free_port()), cwd=tmp_path)
+        code, out = await _run("serve", "--config", str(config), "--port", str(free_port()), cwd=tmp_path)
         assert code == 2
         assert "stores[0].interval (line 6)" in out
         assert "notifications[0].events[1] (line 11)" in out
@@ -73,7 +66,7 @@ class TestQuickStart:
         async with SimServer(SimConfig(shopify_stores=2, footsites_stores=0, products_per_store=20)) as sim:
             stores = tmp_path / "stores.txt"
             stores.write_text(f"# my stores\n{sim.shop_url('store-0')}\n\n{sim.shop_url('store-1')}/\n")
-            port = _free_port()
+            port = free_port()
             proc = await asyncio.create_subprocess_exec(
                 *PHANTOM,
                 "serve",

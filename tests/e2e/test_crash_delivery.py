@@ -9,7 +9,6 @@ import os
 import random
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -21,19 +20,13 @@ import aiohttp
 import pytest
 
 from phantom.sim.server import SimConfig, SimServer
-from tests.e2e.support import embeds, wait_for
+from tests.e2e.support import embeds, free_port, wait_for
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
 
 KILLS = int(os.environ.get("PHANTOM_KILLS", "20"))
 SHOPS = ["store-0", "store-1", "store-2"]
 EVENT_ID = re.compile(r"event ([0-9a-zA-Z]+)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _config(sim: SimServer, tmp: Path) -> Path:
@@ -96,7 +89,7 @@ async def test_kill_nine_mid_delivery(tmp_path: Path) -> None:
         drops: list[tuple[str, str]] = []
         db = tmp_path / "crash.db"
         for round_ in range(KILLS):
-            proc = await _start(config, _free_port())
+            proc = await _start(config, free_port())
             if round_ == 0:  # changes before the baseline would be part of it, not events
                 await wait_for(lambda: _states(db) == len(SHOPS), timeout=20, what="the baseline")
             for _ in range(rng.randint(2, 4)):
@@ -111,8 +104,16 @@ async def test_kill_nine_mid_delivery(tmp_path: Path) -> None:
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=10)
 
-        proc = await _start(config, _free_port())
+        started = time.time()
+        proc = await _start(config, free_port())
         try:
+            # Changes made just before the last kill are only seen by this run's polls: wait for two polls of
+            # every store after the restart before waiting for the outbox to drain.
+            await wait_for(
+                lambda: all(len(sim.state.requests(n, since=started)) >= 2 for n in SHOPS),
+                timeout=30,
+                what="every store polled after the restart",
+            )
             await wait_for(lambda: _pending(db) == 0, timeout=60, what="the outbox to drain")
         finally:
             proc.terminate()
