@@ -20,6 +20,10 @@ token_app = typer.Typer(help="The admin access token of the API and dashboard.",
 app.add_typer(db_app, name="db")
 app.add_typer(notify_app, name="notify")
 app.add_typer(token_app, name="token")
+keys_app = typer.Typer(help="The master key that encrypts stored cards.", no_args_is_help=True)
+profiles_app = typer.Typer(help="Checkout profiles: export and import.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+app.add_typer(profiles_app, name="profiles")
 console = Console(stderr=True)
 
 ConfigOpt = Annotated[
@@ -58,6 +62,7 @@ def serve(
 
     settings = _settings(config, stores_file=stores, webhook=webhook, interval=interval, host=host, port=port)
     configure_logging(settings.log_level, settings.log_json)
+    _require_master_key(settings)
     token = asyncio.run(ensure_admin_token(settings))
     console.print(
         f"Phantom serving on [bold]http://{settings.host}:{settings.port}[/bold] — "
@@ -116,6 +121,88 @@ def token_rotate(config: ConfigOpt = None) -> None:
     token = asyncio.run(rotate_admin_token(settings))
     console.print("new access token (shown once; every dashboard session has ended):")
     print(token)
+
+
+def _require_master_key(settings: Settings) -> None:
+    """Refuse to start with a key file others can read or a malformed key: say which file and the fix."""
+    from phantom.core.keys import KeyFileError, load_keyring
+
+    try:
+        load_keyring(settings).lock.release()
+    except KeyFileError as exc:
+        console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+@keys_app.command("rotate")
+def keys_rotate(config: ConfigOpt = None) -> None:
+    """Re-encrypt every stored card under a new key, then replace the key file. Stop Phantom first.
+    Refuses when PHANTOM_MASTER_KEY is set (and says how to rotate such a key)."""
+    from phantom.core.keys import KeyFileError, rotate_master_key
+
+    settings = _settings(config, stores_file=None, webhook=None, interval=None)
+    try:
+        done = asyncio.run(rotate_master_key(settings))
+    except KeyFileError as exc:
+        console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    console.print(f"{done.profiles} profile(s) re-encrypted; {done.key_file} now holds key {done.key_id}.")
+    console.print("Back up the new key file: cards cannot be read without it.")
+
+
+FormatOpt = Annotated[str | None, typer.Option("--format", help="csv or json (default: the file's suffix).")]
+
+
+@profiles_app.command("export")
+def profiles_export(
+    file: Annotated[Path, typer.Argument(help="New file to write (never overwritten; mode 0600).")],
+    config: ConfigOpt = None,
+    fmt: FormatOpt = None,
+    include_cards: Annotated[
+        bool, typer.Option("--include-cards", help="Write full card numbers and CVVs (re-importable).")
+    ] = False,
+) -> None:
+    """Export every profile. Without --include-cards, cards appear as brand and last four digits only."""
+    from phantom.core.keys import KeyFileError
+    from phantom.core.profile_commands import export_text, format_of, write_private_file
+
+    settings = _settings(config, stores_file=None, webhook=None, interval=None)
+    try:
+        if file.exists():
+            raise FileExistsError(f"{file} exists: Phantom writes exports to a new file only")
+        text, count = asyncio.run(export_text(settings, format_of(file, fmt), include_cards=include_cards))
+        write_private_file(file, text)
+    except (KeyFileError, ValueError, FileExistsError) as exc:
+        console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    note = " (with full cards: keep it private)" if include_cards else ""
+    console.print(f"{count} profile(s) written to {file}{note}")
+
+
+@profiles_app.command("import")
+def profiles_import(
+    file: Annotated[Path, typer.Argument(help="CSV or JSON file.", exists=True, dir_okay=False)],
+    config: ConfigOpt = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Import profiles: all of them, or none when any row is bad (every problem is listed)."""
+    from phantom.core.keys import KeyFileError
+    from phantom.core.profile_commands import format_of, import_text
+    from phantom.domain.errors import ProfileImportRejected
+
+    settings = _settings(config, stores_file=None, webhook=None, interval=None)
+    try:
+        content = file.read_text(encoding="utf-8-sig")
+        count = asyncio.run(import_text(settings, content, format_of(file, fmt)))
+    except ProfileImportRejected as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        for row, field, reason in exc.problems:
+            console.print(f"  row {row}: {field}: {reason}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    except (KeyFileError, ValueError) as exc:
+        console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    console.print(f"{count} profile(s) imported")
 
 
 @app.command()

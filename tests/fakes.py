@@ -13,28 +13,47 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Self
 
 from phantom.domain.auth import LoginResult, Principal, Session
-from phantom.domain.errors import ChannelNotFound, DuplicateStore, InvalidChannel, StoreNotFound
+from phantom.domain.cards import Card
+from phantom.domain.checkout import CheckoutAttempt
+from phantom.domain.errors import (
+    ChannelNotFound,
+    DuplicateProfile,
+    DuplicateProxyList,
+    DuplicateStore,
+    InvalidChannel,
+    ProfileNotFound,
+    ProxyListNotFound,
+    StoreNotFound,
+)
 from phantom.domain.events import StoredEvent
 from phantom.domain.health import StoreHealth
+from phantom.domain.inbound import InboundChannel
 from phantom.domain.models import Product, Snapshot
 from phantom.domain.notifications import Channel, DeliveryResult, OutboxItem, OutboxStatus
 from phantom.domain.ports import (
+    AttemptRepository,
+    CardCipher,
     ChannelRepository,
     EventQuery,
     EventRepository,
     FetchResult,
+    InboundChannelRepository,
     OutboxRepository,
     ProductRepository,
+    ProfileRepository,
+    ProxyRepository,
+    RuleRepository,
     SourceCache,
     StoreRepository,
     StoreStateRepository,
+    TaskRepository,
 )
 from phantom.domain.products import (
     ProductCursor,
@@ -45,7 +64,22 @@ from phantom.domain.products import (
     size_key,
     style_key,
 )
+from phantom.domain.profiles import Profile
+from phantom.domain.proxies import Proxy, ProxyList, ProxyTestResult
+from phantom.domain.rules import Rule
 from phantom.domain.stores import Store
+from phantom.domain.tasks import Task, TaskTransition
+from tests.fakes_tasks import (
+    TASK_TABLE_NAMES,
+    FakeAttemptRepository,
+    FakeEventSink,  # noqa: F401  (re-exported: service tests import it from here)
+    FakeInboundRepository,
+    FakeRuleRepository,
+    FakeTaskControl,  # noqa: F401  (re-exported)
+    FakeTaskRepository,
+    cascade_store,
+    null_references,
+)
 
 
 class FakeIntegrityError(Exception):
@@ -64,6 +98,15 @@ class _Tables:
         self.outbox: dict[str, OutboxItem] = {}
         self.products: dict[str, ProductRecord] = {}  # key: product_key(store_id, product_id)
         self.points: dict[str, ProductPoint] = {}  # key: fixed-width insertion number
+        self.proxy_lists: dict[str, ProxyList] = {}
+        self.store_proxies: dict[str, str] = {}  # store id -> proxy list id
+        self.profiles: dict[str, tuple[Profile, Card]] = {}  # the card in clear: no cipher in fakes
+        # tests/fakes_tasks.py
+        self.tasks: dict[str, Task] = {}
+        self.transitions: dict[str, TaskTransition] = {}  # key: transition_key(task_id, seq)
+        self.attempts: dict[str, CheckoutAttempt] = {}
+        self.rules: dict[str, Rule] = {}
+        self.inbound: dict[str, InboundChannel] = {}
 
     def touch(self, table: str, key: str) -> None:
         """Record a write (a transaction merges only what it wrote)."""
@@ -83,7 +126,19 @@ class FakeDatabase(_Tables):
         return self.uow
 
 
-_TABLE_NAMES = ("stores", "states", "events", "channels", "outbox", "products", "points")
+_TABLE_NAMES = (
+    "stores",
+    "states",
+    "events",
+    "channels",
+    "outbox",
+    "products",
+    "points",
+    "proxy_lists",
+    "store_proxies",
+    "profiles",
+    *TASK_TABLE_NAMES,
+)
 
 
 class _Transaction(_Tables):
@@ -128,6 +183,12 @@ class FakeUnitOfWork:
         self.channels: ChannelRepository = FakeChannelRepository(self)
         self.outbox: OutboxRepository = FakeOutboxRepository(self)
         self.products: ProductRepository = FakeProductRepository(self)
+        self.proxies: ProxyRepository = FakeProxyRepository(self)
+        self.profiles: ProfileRepository = FakeProfileRepository(self)
+        self.tasks: TaskRepository = FakeTaskRepository(self)
+        self.attempts: AttemptRepository = FakeAttemptRepository(self)
+        self.rules: RuleRepository = FakeRuleRepository(self)
+        self.inbound: InboundChannelRepository = FakeInboundRepository(self)
 
     @property
     def tables(self) -> _Tables:
@@ -214,6 +275,9 @@ class FakeStoreRepository(_Repo):
             t.touch("events", event_id)
         _delete_outbox(t, lambda i: i.event_id in gone)
         _delete_products(t, store_id)
+        if t.store_proxies.pop(store_id, None) is not None:
+            t.touch("store_proxies", store_id)
+        cascade_store(t, store_id)
 
 
 def _delete_outbox(t: _Tables, doomed: Callable[[OutboxItem], bool]) -> None:
@@ -499,6 +563,59 @@ class FakeProductRepository(_Repo):
         return [p for _, _, p in reversed(newest)]
 
 
+class FakeProxyRepository(_Repo):
+    """Same contract as SqlProxyRepository: unique names, assignments cascade with their store or list."""
+
+    async def add(self, proxy_list: ProxyList) -> None:
+        t = self._t
+        if proxy_list.id in t.proxy_lists or any(p.name == proxy_list.name for p in t.proxy_lists.values()):
+            raise DuplicateProxyList(f"a proxy list named {proxy_list.name!r} exists")
+        _require_aware(proxy_list.created_at, proxy_list.updated_at)
+        t.proxy_lists[proxy_list.id] = proxy_list
+        t.touch("proxy_lists", proxy_list.id)
+
+    async def get(self, list_id: str) -> ProxyList | None:
+        return self._t.proxy_lists.get(list_id)
+
+    async def list(self) -> list[ProxyList]:
+        return sorted(self._t.proxy_lists.values(), key=lambda p: (p.name, p.id))
+
+    async def update(self, proxy_list: ProxyList) -> None:
+        t = self._t
+        if proxy_list.id not in t.proxy_lists:
+            raise ProxyListNotFound(f"no proxy list with id {proxy_list.id}")
+        if any(p.name == proxy_list.name and p.id != proxy_list.id for p in t.proxy_lists.values()):
+            raise DuplicateProxyList(f"another proxy list is named {proxy_list.name!r}")
+        _require_aware(proxy_list.updated_at)
+        t.proxy_lists[proxy_list.id] = proxy_list
+        t.touch("proxy_lists", proxy_list.id)
+
+    async def delete(self, list_id: str) -> None:
+        t = self._t
+        if t.proxy_lists.pop(list_id, None) is None:
+            return
+        t.touch("proxy_lists", list_id)
+        null_references(t, "proxy_list_id", list_id)
+        for store_id in [s for s, lid in t.store_proxies.items() if lid == list_id]:
+            del t.store_proxies[store_id]
+            t.touch("store_proxies", store_id)
+
+    async def assign_store(self, store_id: str, list_id: str | None) -> None:
+        t = self._t
+        if store_id not in t.stores:
+            raise StoreNotFound(f"no store with id {store_id}")
+        if list_id is None:
+            t.store_proxies.pop(store_id, None)
+        elif list_id not in t.proxy_lists:
+            raise ProxyListNotFound(f"no proxy list with id {list_id}")
+        else:
+            t.store_proxies[store_id] = list_id
+        t.touch("store_proxies", store_id)
+
+    async def store_assignments(self) -> dict[str, str]:
+        return dict(sorted(self._t.store_proxies.items()))
+
+
 def _with(item: OutboxItem, **changes: object) -> OutboxItem:
     return replace(item, **changes)  # type: ignore[arg-type]
 
@@ -507,6 +624,51 @@ def _require_aware(*values: datetime) -> None:
     for value in values:
         if value.tzinfo is None:
             raise ValueError(f"naive datetime {value!r}: Phantom stores timezone-aware UTC only")
+
+
+class FakeProfileRepository(_Repo):
+    """Same contract as SqlProfileRepository, with the card kept in clear (nothing to encrypt with)."""
+
+    async def add(self, profile: Profile, card: Card) -> None:
+        t = self._t
+        if profile.id in t.profiles or any(p.name == profile.name for p, _ in t.profiles.values()):
+            raise DuplicateProfile(f"a profile named {profile.name!r} exists")
+        t.profiles[profile.id] = (profile, card)
+        t.touch("profiles", profile.id)
+
+    async def update(self, profile: Profile, card: Card | None = None) -> None:
+        t = self._t
+        if profile.id not in t.profiles:
+            raise ProfileNotFound(f"no profile with id {profile.id}")
+        if any(p.name == profile.name and p.id != profile.id for p, _ in t.profiles.values()):
+            raise DuplicateProfile(f"a profile named {profile.name!r} exists")
+        old, old_card = t.profiles[profile.id]
+        t.profiles[profile.id] = (replace(profile, created_at=old.created_at), card or old_card)
+        t.touch("profiles", profile.id)
+
+    async def get(self, profile_id: str) -> Profile | None:
+        found = self._t.profiles.get(profile_id)
+        return found[0] if found else None
+
+    async def get_by_name(self, name: str) -> Profile | None:
+        return next((p for p, _ in self._t.profiles.values() if p.name == name), None)
+
+    async def list(self, group: str | None = None) -> list[Profile]:
+        found = [p for p, _ in self._t.profiles.values() if group is None or p.group == group]
+        return sorted(found, key=lambda p: (p.name, p.id))
+
+    async def delete(self, profile_id: str) -> None:
+        if self._t.profiles.pop(profile_id, None) is not None:
+            self._t.touch("profiles", profile_id)
+            null_references(self._t, "profile_id", profile_id)
+
+    async def card(self, profile_id: str) -> Card | None:
+        found = self._t.profiles.get(profile_id)
+        return found[1] if found else None
+
+    async def reencrypt_all(self, cipher: CardCipher) -> int:
+        del cipher  # nothing is encrypted here
+        return len(self._t.profiles)
 
 
 # ---- time and ids ----------------------------------------------------------------------------------
@@ -643,6 +805,38 @@ class FakeMonitorControl:
 
     def health(self, store_id: str) -> StoreHealth | None:
         return self.healths.get(store_id)
+
+
+@dataclass
+class FakeProxyRouting:
+    """Satisfies ProxyRouting: remembers the routing table it was last given (and how often)."""
+
+    routes: dict[str, str] = field(default_factory=dict)
+    replaced: int = 0
+
+    def replace(self, routes: Mapping[str, str]) -> None:
+        self.routes = dict(routes)
+        self.replaced += 1
+
+
+@dataclass
+class FakeProxyTester:
+    """Satisfies ProxyTester: proxies whose host is in `dead` fail, the others answer `status`."""
+
+    dead: set[str] = field(default_factory=set)
+    status: int = 200
+    calls: list[tuple[tuple[Proxy, ...], str, float]] = field(default_factory=list)
+
+    async def test(
+        self, proxies: Sequence[Proxy], url: str, *, request_timeout: float
+    ) -> list[ProxyTestResult]:
+        self.calls.append((tuple(proxies), url, request_timeout))
+        return [
+            ProxyTestResult(p, ok=False, error="connection refused")
+            if p.host in self.dead
+            else ProxyTestResult(p, ok=200 <= self.status < 400, status=self.status, latency_ms=1.0)
+            for p in proxies
+        ]
 
 
 # ---- store sources ---------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import aiohttp
+import aiohttp_socks
 from aiohttp.http_exceptions import HttpProcessingError
 
 from phantom.domain.errors import StoreUnavailable
@@ -23,6 +24,9 @@ DEFAULT_RETRY_AFTER = 60.0  # seconds, when a 429 names no Retry-After
 MAX_RETRY_AFTER = 3600.0  # a hostile or broken header must not park a store for days
 _KEPT_HEADERS = ("etag", "last-modified", "retry-after", "content-type", "location")
 NO_HEADERS: Mapping[str, str] = {}
+# aiohttp-socks raises its own errors (not aiohttp's) when a SOCKS proxy fails.
+SOCKS_ERRORS = (aiohttp_socks.ProxyError, aiohttp_socks.ProxyConnectionError, aiohttp_socks.ProxyTimeoutError)
+_PROXY_ERRORS = (aiohttp.ClientHttpProxyError, aiohttp.ClientProxyConnectionError, *SOCKS_ERRORS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,16 +47,23 @@ class HttpResponse:
 
 
 def create_http_session(
-    *, limit: int, limit_per_host: int, user_agent: str, timeout: float
+    *, limit: int, limit_per_host: int, user_agent: str, timeout: float, socks_proxy: str | None = None
 ) -> aiohttp.ClientSession:
     """The one client session of the process (call inside the running loop; the engine closes it).
 
     The User-Agent is honest: Phantom never poses as a browser. Cookies are not kept: a poller has no
-    business carrying one store's session (or queue ticket) into the next request.
+    business carrying one store's session (or queue ticket) into the next request. With `socks_proxy`
+    (socks5://…) every connection of the session is tunnelled through that proxy (names resolved by it).
     """
-    connector = aiohttp.TCPConnector(
-        limit=limit, limit_per_host=limit_per_host, ttl_dns_cache=300, enable_cleanup_closed=True
-    )
+    connector: aiohttp.TCPConnector
+    if socks_proxy is not None:
+        connector = aiohttp_socks.ProxyConnector.from_url(
+            socks_proxy, limit=limit, limit_per_host=limit_per_host, enable_cleanup_closed=True
+        )
+    else:
+        connector = aiohttp.TCPConnector(
+            limit=limit, limit_per_host=limit_per_host, ttl_dns_cache=300, enable_cleanup_closed=True
+        )
     return aiohttp.ClientSession(
         connector=connector,
         headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
@@ -75,15 +86,20 @@ async def get_bytes(
     max_bytes: int,
     timeout: float,  # noqa: ASYNC109 - per-request aiohttp timeout, passed straight to aiohttp
     allow_redirects: bool = True,
+    proxy: str | None = None,
 ) -> HttpResponse:
-    """GET `url` and read at most `max_bytes` of (decoded) body.
+    """GET `url` and read at most `max_bytes` of (decoded) body, through the http(s) `proxy` if given.
 
     Raises StoreUnavailable for every transport failure and for an oversized body; never an aiohttp error.
     """
     started = time.perf_counter()
     try:
         async with session.get(
-            url, headers=headers, timeout=_client_timeout(timeout), allow_redirects=allow_redirects
+            url,
+            headers=headers,
+            timeout=_client_timeout(timeout),
+            allow_redirects=allow_redirects,
+            proxy=proxy,
         ) as resp:
             body = await _read_capped(resp, max_bytes)
             kept = {name: value for name in _KEPT_HEADERS if (value := resp.headers.get(name)) is not None}
@@ -91,7 +107,14 @@ async def get_bytes(
             status = resp.status
     except StoreUnavailable:
         raise
-    except (aiohttp.ClientError, HttpProcessingError, TimeoutError, OSError, ValueError) as exc:
+    except (
+        aiohttp.ClientError,
+        HttpProcessingError,
+        TimeoutError,
+        OSError,
+        ValueError,
+        *SOCKS_ERRORS,
+    ) as exc:
         raise StoreUnavailable(describe_error(exc)) from exc
     return HttpResponse(status, kept, final_url, body, (time.perf_counter() - started) * 1000)
 
@@ -116,6 +139,8 @@ def describe_error(exc: BaseException) -> str:
     """A short, stable reason for a transport failure (shown in store health, used as a metric label)."""
     if isinstance(exc, TimeoutError):  # includes aiohttp's ServerTimeoutError and asyncio timeouts
         return "timeout"
+    if isinstance(exc, _PROXY_ERRORS):
+        return _describe_proxy_error(exc)
     if isinstance(exc, aiohttp.ClientPayloadError):
         return "truncated body"
     if isinstance(exc, aiohttp.ServerDisconnectedError):
@@ -137,6 +162,23 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(exc, ValueError):
         return "invalid request"
     return f"http error ({type(exc).__name__})"
+
+
+def _describe_proxy_error(exc: BaseException) -> str:
+    if isinstance(exc, aiohttp.ClientHttpProxyError):  # the proxy refused CONNECT
+        return "proxy authentication failed (407)" if exc.status == 407 else f"proxy refused ({exc.status})"
+    if isinstance(exc, aiohttp_socks.ProxyTimeoutError):
+        return "proxy timeout"
+    if isinstance(exc, aiohttp_socks.ProxyError):
+        text = str(exc)
+        if "authentication" in text.lower():
+            return "proxy authentication failed"
+        return f"proxy error: {text[:80]}"  # python-socks' fixed reply texts
+    if isinstance(exc, aiohttp.ClientProxyConnectionError) and isinstance(
+        exc.os_error, ConnectionRefusedError
+    ):
+        return "proxy connection refused"
+    return "proxy connection failed"
 
 
 def parse_retry_after(value: str | None, now: datetime) -> float | None:

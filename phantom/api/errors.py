@@ -15,20 +15,46 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from phantom.domain.auth import Forbidden, TooManyAttempts, Unauthorized
+from phantom.domain.cards import redact_card_numbers
 from phantom.domain.errors import (
+    CardUnreadable,
     ChannelNotFound,
     DomainError,
+    DuplicateProfile,
+    DuplicateProxyList,
     DuplicateStore,
     InvalidChannel,
     InvalidProductQuery,
+    InvalidProfile,
+    InvalidProxy,
+    InvalidProxyTest,
     InvalidStore,
     ProductNotFound,
+    ProfileImportRejected,
+    ProfileNotFound,
+    ProxyListNotFound,
     StoreNotFound,
 )
+from phantom.domain.history import AttemptNotFound, InvalidHistoryQuery
+from phantom.domain.inbound import (
+    DuplicateInboundChannel,
+    InboundChannelNotFound,
+    InboundTooLarge,
+    InboundUnauthorized,
+    InvalidInboundChannel,
+    InvalidInboundMessage,
+)
+from phantom.domain.rules import InvalidRule, RuleNotFound
+from phantom.domain.tasks import InvalidTask, InvalidTransition, TaskBatchRejected, TaskBusy, TaskNotFound
 
 log = structlog.get_logger()
 
 STATUS: dict[type[DomainError], int] = {
+    ProfileNotFound: 404,
+    DuplicateProfile: 409,
+    InvalidProfile: 400,
+    ProfileImportRejected: 400,
+    CardUnreadable: 500,  # a lost or wrong master key: the server's problem, not the request's
     StoreNotFound: 404,
     ChannelNotFound: 404,
     DuplicateStore: 409,
@@ -36,9 +62,29 @@ STATUS: dict[type[DomainError], int] = {
     InvalidChannel: 400,
     ProductNotFound: 404,
     InvalidProductQuery: 400,
+    ProxyListNotFound: 404,
+    DuplicateProxyList: 409,
+    InvalidProxy: 400,
+    InvalidProxyTest: 400,
     Unauthorized: 401,
     Forbidden: 403,  # and CsrfRequired
     TooManyAttempts: 429,
+    # tasks, rules, checkout history, inbound webhooks
+    TaskNotFound: 404,
+    InvalidTask: 400,
+    TaskBatchRejected: 400,
+    InvalidTransition: 409,  # the state machine refuses (e.g. cancelling a submitted task)
+    TaskBusy: 409,  # running: stop it first
+    RuleNotFound: 404,
+    InvalidRule: 400,
+    AttemptNotFound: 404,
+    InvalidHistoryQuery: 400,
+    InboundChannelNotFound: 404,
+    DuplicateInboundChannel: 409,
+    InvalidInboundChannel: 400,
+    InboundUnauthorized: 401,  # unknown channel or bad signature: no hint which
+    InboundTooLarge: 413,  # before its parent below: the first matching row wins
+    InvalidInboundMessage: 400,
 }
 
 
@@ -79,7 +125,8 @@ def install_error_handlers(app: FastAPI) -> None:
         for err in exc.errors():
             loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
             parts.append(f"{loc}: {err.get('msg', 'invalid')}")
-        return JSONResponse({"error": "ValidationError", "detail": "; ".join(parts)}, status_code=422)
+        detail = redact_card_numbers("; ".join(parts))  # a card number could still sit in a `loc` key
+        return JSONResponse({"error": "ValidationError", "detail": detail}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -100,12 +147,15 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 def allowed_methods(request: Request) -> list[str]:
+    """The methods of the routes matching the path. A literal route (`/api/tasks/groups`) hides templated
+    ones that also match it (`/api/tasks/{task_id}`), as in the OpenAPI schema."""
     path = request.url.path
-    methods: set[str] = set()
+    literal: set[str] = set()
+    templated: set[str] = set()
     for ctx in iter_route_contexts(request.app.routes):
         if isinstance(ctx.original_route, APIRoute) and ctx.path_regex.match(path):
-            methods |= ctx.methods or set()
-    return sorted(methods)
+            (templated if "{" in str(ctx.path) else literal).update(ctx.methods or set())
+    return sorted(literal or templated)
 
 
 def document_errors(schema: dict[str, Any]) -> None:

@@ -118,6 +118,10 @@ class EventRead(BaseModel):
     old_price: int | None
     new_price: int | None
     variants: list[VariantRead]
+    # Checkout kinds only: the link for the person, why, and the task.
+    link: str | None = None
+    detail: str | None = None
+    task_id: str | None = None
 
     @classmethod
     def of(cls, e: StoredEvent) -> EventRead:
@@ -140,6 +144,9 @@ class EventRead(BaseModel):
                 VariantRead(id=v.id, size=v.size, price=v.price, available=v.available)
                 for v in e.event.variants
             ],
+            link=e.event.link,
+            detail=e.event.detail,
+            task_id=e.event.task_id,
         )
 
 

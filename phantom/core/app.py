@@ -11,8 +11,23 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from phantom.api.deps import CSRF_HEADER, WebConfig
 from phantom.api.errors import install_error_handlers
-from phantom.api.routers import auth, channels, docs, events, products, stores, system, ws
+from phantom.api.routers import (
+    auth,
+    channels,
+    checkouts,
+    docs,
+    events,
+    inbound,
+    products,
+    rules,
+    stores,
+    system,
+    ws,
+)
+from phantom.api.routers import profiles as profiles_router
+from phantom.api.routers import proxies as proxies_router
 from phantom.api.routers import settings as settings_router
+from phantom.api.routers import tasks as tasks_router
 from phantom.core.dashboard import DEFAULT_DIST, serve_dashboard
 from phantom.core.engine import Engine
 from phantom.core.settings import Settings
@@ -60,6 +75,13 @@ def create_app(
     app.include_router(stores.router)
     app.include_router(events.router)
     app.include_router(products.router)
+    app.include_router(proxies_router.router)
+    app.include_router(profiles_router.router)
+    app.include_router(tasks_router.router)
+    app.include_router(rules.router)
+    app.include_router(checkouts.router)
+    app.include_router(inbound.router)
+    app.include_router(inbound.public_router)  # HMAC-signed, no token: see routers/inbound.py
     # The built dashboard answers only what no route above matched (None: API only).
     serve_dashboard(app, dashboard_dir)
     return app

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import sys
 from collections.abc import Callable, Sequence
 from datetime import timedelta
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 
 import aiohttp
@@ -24,13 +27,22 @@ from phantom.adapters.db.inline import create_inline_engine, inline_session_fact
 from phantom.adapters.db.migrate import upgrade_async
 from phantom.adapters.db.repositories import ChannelCache
 from phantom.adapters.db.session import SessionFactory
+from phantom.adapters.db.tasks import RuleCache
 from phantom.adapters.db.uow import SqlAlchemyUnitOfWork
 from phantom.adapters.http import create_http_session
 from phantom.adapters.ids import new_id
 from phantom.adapters.metrics import PrometheusMetrics
+from phantom.adapters.proxy_routes import ProxyRoutes
+from phantom.adapters.proxy_tester import AiohttpProxyTester
 from phantom.auth.authenticator import TokenAuthenticator
 from phantom.auth.store import SqlAuthStore
 from phantom.auth.throttle import InMemoryLoginThrottle
+from phantom.checkout.footsites_assist import FootsitesAssist
+from phantom.checkout.opener import WebbrowserOpener
+from phantom.checkout.shopify_assist import ShopifyAssist
+from phantom.checkout.shopify_browser import ShopifyBrowser
+from phantom.core.crashpoints import crash_point_from_env
+from phantom.core.keys import LoadedKeyring, load_keyring
 from phantom.core.settings import NotificationConfig, Settings, StoreConfig
 from phantom.domain.events import EventKind, StoredEvent
 from phantom.domain.health import StoreHealth
@@ -38,17 +50,22 @@ from phantom.domain.models import Platform
 from phantom.domain.notifications import ChannelKind, OutboxItem
 from phantom.domain.ports import UnitOfWork
 from phantom.domain.stores import Store
+from phantom.domain.tasks import TaskMode
 from phantom.monitors.footsites import FootsitesSource
 from phantom.monitors.shopify import ShopifySource
 from phantom.notifications.apprise_notifier import AppriseNotifier
 from phantom.notifications.discord import DiscordNotifier
 from phantom.notifications.router import ChannelRouter
+from phantom.services import rules as rules_service
 from phantom.services.channels import ChannelSpec, sync_channels
+from phantom.services.checkout import CheckoutDeps
 from phantom.services.context import ServiceContext, SettingsView
+from phantom.services.proxies import apply_routes, proxy_for
 from phantom.services.stores import StoreSpec, list_stores, sync_stores
 from phantom.workers.outbox import OutboxWorker
 from phantom.workers.scheduler import Scheduler
 from phantom.workers.store_monitor import MonitorDeps
+from phantom.workers.task_runner import TaskRunner
 
 log = structlog.get_logger()
 
@@ -87,12 +104,16 @@ class Engine:
         self.metrics = PrometheusMetrics()
         self.bus = InMemoryEventBus()
         self._db: AsyncEngine | None = None
+        self._keys: LoadedKeyring | None = None
         self._inline_db: SyncEngine | None = None
         self._http: aiohttp.ClientSession | None = None
+        self._proxy_routes: ProxyRoutes | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._event_listeners: list[Callable[[Store, StoredEvent], None]] = []
         self.scheduler: Scheduler | None = None
         self.outbox: OutboxWorker | None = None
+        self.runner: TaskRunner | None = None
+        self._browser: ShopifyBrowser | None = None
         self.services: ServiceContext | None = None
         self.auth: TokenAuthenticator | None = None
         # The admin token, when this start created it (first run): the caller shows it once.
@@ -100,6 +121,8 @@ class Engine:
 
     async def start(self, *, migrate: bool = True, monitor: bool = True) -> ServiceContext:
         s = self.settings
+        self._keys = load_keyring(s)  # refuses a bad key file before anything else starts
+        keyring = self._keys.keyring
         if migrate:
             await upgrade_async(s.database.url)
         self._db = create_db_engine(s.database.url, echo=s.database.echo)
@@ -111,9 +134,12 @@ class Engine:
             uow_sessions = inline_session_factory(self._inline_db)
         gate = asyncio.Lock() if is_sqlite(s.database.url) else None
         channel_cache = ChannelCache()
+        rule_cache = RuleCache()
 
         def uow_factory() -> UnitOfWork:
-            return SqlAlchemyUnitOfWork(uow_sessions, gate, channel_cache)
+            return SqlAlchemyUnitOfWork(
+                uow_sessions, gate, channel_cache, cipher=keyring, rule_cache=rule_cache
+            )
 
         m = s.monitor
         self._http = create_http_session(
@@ -122,17 +148,30 @@ class Engine:
             user_agent=m.user_agent,
             timeout=m.timeout,
         )
+        # A store on a proxy list polls through its one sticky proxy (socks5: a session per proxy).
+        self._proxy_routes = routes = ProxyRoutes(
+            self._http,
+            lambda url: create_http_session(
+                limit=m.connection_limit,
+                limit_per_host=m.limit_per_host,
+                user_agent=m.user_agent,
+                timeout=m.timeout,
+                socks_proxy=url,
+            ),
+        )
         shopify = ShopifySource(
             self._http,
             max_body_bytes=m.max_body_bytes,
             timeout=m.timeout,
             default_retry_after=m.default_retry_after,
+            routes=routes,
         )
         footsites = FootsitesSource(
             self._http,
             max_body_bytes=m.max_body_bytes,
             timeout=m.timeout,
             default_retry_after=m.default_retry_after,
+            routes=routes,
         )
         notifier = ChannelRouter(DiscordNotifier(self._http), AppriseNotifier())
         self.outbox = OutboxWorker(
@@ -165,6 +204,7 @@ class Engine:
             deps=deps,
             monotonic=self.clock.monotonic,
         )
+        self.runner = self._task_runner(uow_factory)
         self.services = ServiceContext(
             uow_factory=uow_factory,
             clock=self.clock,
@@ -176,17 +216,57 @@ class Engine:
             login_throttle=InMemoryLoginThrottle(),
             feed=self.bus,
             settings=settings_view(s),
+            proxy_tester=AiohttpProxyTester(user_agent=m.user_agent),
+            proxy_routing=routes,
+            tasks=self.runner,
+            events=_EngineEventSink(self),
         )
         await sync_stores([store_spec(c) for c in s.stores], uow_factory=uow_factory, ids=new_id)
         await sync_channels([channel_spec(c) for c in s.notifications], uow_factory=uow_factory, ids=new_id)
+        await apply_routes(uow_factory=uow_factory, routing=routes)  # before the first poll of any store
         if monitor:
             for store in await list_stores(uow_factory=uow_factory):
                 if store.enabled:
                     self.scheduler.watch(store)
             self._tasks.append(asyncio.create_task(self.scheduler.run(), name="scheduler"))
         self._tasks.append(asyncio.create_task(self.outbox.run(), name="outbox"))
+        await self.runner.start()
         log.info("engine_started", stores=len(self.scheduler.monitors()), database=_redact_db(s.database.url))
         return self.services
+
+    def _task_runner(self, uow_factory: Callable[[], UnitOfWork]) -> TaskRunner:
+        c = self.settings.checkout
+        assert self._http is not None
+        # A visible browser needs a display; without one (a server, CI) it runs headless.
+        headless = c.browser_headless or (sys.platform.startswith("linux") and not os.environ.get("DISPLAY"))
+        self._browser = ShopifyBrowser(
+            self._http, executable_path=c.chromium_path, headless=headless, step_timeout=c.step_timeout
+        )
+        shopify_assist, footsites_assist = ShopifyAssist(), FootsitesAssist()
+        deps = CheckoutDeps(
+            uow_factory=uow_factory,
+            clock=self.clock,
+            ids=new_id,
+            modules={
+                (Platform.SHOPIFY, TaskMode.ASSIST): shopify_assist,
+                (Platform.SHOPIFY, TaskMode.BROWSER): self._browser,
+                # Footsites sit behind heavy bot protection: the person checks out on the product page.
+                (Platform.FOOTSITES, TaskMode.ASSIST): footsites_assist,
+                (Platform.FOOTSITES, TaskMode.BROWSER): footsites_assist,
+            },
+            events=_EngineEventSink(self),
+            opener=WebbrowserOpener(enabled=c.open_browser),
+            proxies=partial(proxy_for, uow_factory=uow_factory),
+            tag_orders=c.tag_orders,
+            crash_point=crash_point_from_env(),
+        )
+        match = partial(rules_service.on_event, uow_factory=uow_factory, clock=self.clock, ids=new_id)
+        runner = TaskRunner(deps, match_event=match, concurrency=c.concurrency, on_result=self._on_task)
+        self._event_listeners.append(lambda _store, event: runner.on_event(event))
+        return runner
+
+    def _on_task(self, result: object) -> None:
+        self.bus.publish("task", result)
 
     def add_event_listener(self, listener: Callable[[Store, StoredEvent], None]) -> None:
         self._event_listeners.append(listener)
@@ -227,6 +307,10 @@ class Engine:
     async def stop(self) -> None:
         if self.scheduler is not None:
             self.scheduler.stop()
+        if self.runner is not None:
+            await self.runner.stop_all()
+        if self._browser is not None:
+            await self._browser.close()
         if self.outbox is not None:
             self.outbox.stop()
         for task in self._tasks:
@@ -235,13 +319,27 @@ class Engine:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        if self._proxy_routes is not None:
+            await self._proxy_routes.close()
         if self._http is not None:
             await self._http.close()
         if self._db is not None:
             await self._db.dispose()
         if self._inline_db is not None:
             self._inline_db.dispose()
+        if self._keys is not None:
+            self._keys.lock.release()
         log.info("engine_stopped")
+
+
+class _EngineEventSink:
+    """EventSink for services that write events outside the monitor loop (checkout results, inbound)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def publish(self, store: Store, events: list[StoredEvent], alerts: Sequence[OutboxItem]) -> None:
+        self._engine._on_events(store, events, alerts)
 
 
 def settings_view(s: Settings) -> SettingsView:

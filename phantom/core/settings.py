@@ -98,12 +98,24 @@ class WebSettings(_Section):
     ws_queue: int = Field(256, ge=1, le=100_000)  # messages a WebSocket client may lag before it is dropped
 
 
+class CheckoutSettings(_Section):
+    open_browser: bool = False  # assist: also open the prefilled checkout in the default browser
+    browser_headless: bool = False  # browser mode: visible by default, so the person can take over
+    chromium_path: str = "/usr/bin/chromium"
+    concurrency: int = Field(2, ge=1, le=32)  # checkouts at once (browser mode is heavy)
+    step_timeout: float = Field(30.0, gt=0, le=600)  # seconds per checkout step
+    tag_orders: bool = True  # send the attempt key as a hidden cart attribute (`_phantom_attempt`)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PHANTOM_", env_nested_delimiter="__", extra="forbid")
 
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     data_dir: Path = Path("data")
+    # The master key that encrypts stored cards (unless PHANTOM_MASTER_KEY is set). None: master.key next to
+    # the SQLite database file, or in data_dir for other databases. See phantom/core/keys.py.
+    key_file: Path | None = None
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_json: bool | None = None  # None: JSON when stdout is not a terminal
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
@@ -114,6 +126,7 @@ class Settings(BaseSettings):
     # the WebSocket, e.g. "http://127.0.0.1:5173" for the Vite dev server. Empty: same origin only.
     allowed_origins: list[str] = Field(default_factory=list)
     web: WebSettings = Field(default_factory=WebSettings)
+    checkout: CheckoutSettings = Field(default_factory=CheckoutSettings)
 
     @field_validator("allowed_origins")
     @classmethod

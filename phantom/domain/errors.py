@@ -57,3 +57,55 @@ class ProductNotFound(DomainError):
 
 class InvalidProductQuery(DomainError):
     """A product search the API cannot run (a malformed cursor)."""
+
+
+# ---- proxies: messages name the line and the reason, never the line (it may hold a password) ----------
+
+
+class InvalidProxy(DomainError):
+    pass
+
+
+class ProxyListNotFound(DomainError):
+    pass
+
+
+class DuplicateProxyList(DomainError):
+    pass
+
+
+class InvalidProxyTest(DomainError):
+    """A proxy test the tester will not run (a URL that is not http(s), a time-out out of range)."""
+
+
+# ---- profiles: messages name the field and the reason, never the value (it may be a card number) ----
+
+
+class ProfileNotFound(DomainError):
+    pass
+
+
+class DuplicateProfile(DomainError):
+    pass
+
+
+class InvalidProfile(DomainError):
+    """One or more fields are invalid. `problems` holds (field, reason) pairs; no value is ever quoted."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(f"{field}: {reason}" for field, reason in self.problems))
+
+
+class ProfileImportRejected(DomainError):
+    """An import with bad rows: nothing was imported. `problems` holds (row, field, reason) triples, row
+    counted from 1 (0: the file as a whole)."""
+
+    def __init__(self, problems: list[tuple[int, str, str]]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(f"{len(self.problems)} problem(s) in the import; nothing was imported")
+
+
+class CardUnreadable(DomainError):
+    """A stored card cannot be decrypted: its key is missing (lost key file, wrong PHANTOM_MASTER_KEY) or
+    the ciphertext was altered or copied from another row."""

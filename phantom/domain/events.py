@@ -17,9 +17,19 @@ class EventKind(StrEnum):
     PRICE_CHANGE = "price_change"
     PASSWORD_UP = "password_up"
     PASSWORD_DOWN = "password_down"
+    # What a checkout task did (phantom.domain.tasks): written to the same log, routed and delivered the
+    # same way, so a result reaches Discord, the desktop and the dashboard like a drop does.
+    CHECKOUT_LINK = "checkout_link"  # assist: the prefilled checkout is ready for the person
+    CHECKOUT_SUCCESS = "checkout_success"  # an order was placed (or test mode passed)
+    CHECKOUT_FAILED = "checkout_failed"
+    NEEDS_ACTION = "needs_action"  # a challenge, queue or unknown outcome: the person takes over
 
 
 ALL_KINDS: frozenset[EventKind] = frozenset(EventKind)
+CHECKOUT_KINDS: frozenset[EventKind] = frozenset(
+    {EventKind.CHECKOUT_LINK, EventKind.CHECKOUT_SUCCESS, EventKind.CHECKOUT_FAILED, EventKind.NEEDS_ACTION}
+)
+STORE_CHANGE_KINDS: frozenset[EventKind] = ALL_KINDS - CHECKOUT_KINDS
 # What the quick start (`phantom serve --stores … --webhook …`) sends: everything but sold-outs.
 DEFAULT_ALERT_KINDS: frozenset[EventKind] = ALL_KINDS - {EventKind.SOLD_OUT}
 
@@ -30,7 +40,8 @@ class ProductEvent:
 
     new_product / new_variant: the new variants (with their availability); restock: the variants that came
     back; sold_out: the variants that went (all previously available ones when `removed`); price_change:
-    none (see old/new price). Store-level kinds (password_up/down) have no product.
+    none (see old/new price). Store-level kinds (password_up/down) have no product. Checkout kinds: the
+    carted variant, the `link` for the person (checkout page or product page), `detail` (why) and `task_id`.
     """
 
     kind: EventKind
@@ -39,6 +50,9 @@ class ProductEvent:
     old_price: int | None = None
     new_price: int | None = None
     removed: bool = False
+    link: str | None = None
+    detail: str | None = None
+    task_id: str | None = None
 
     @property
     def product_id(self) -> str:
@@ -46,7 +60,10 @@ class ProductEvent:
 
     def relevant_variants(self) -> tuple[Variant, ...]:
         """Variants a size filter should look at: in-stock ones the event offers."""
-        if self.kind in (EventKind.NEW_PRODUCT, EventKind.NEW_VARIANT, EventKind.RESTOCK):
+        if (
+            self.kind in (EventKind.NEW_PRODUCT, EventKind.NEW_VARIANT, EventKind.RESTOCK)
+            or self.kind in CHECKOUT_KINDS
+        ):
             return tuple(v for v in self.variants if v.available)
         if self.kind is EventKind.PRICE_CHANGE and self.product is not None:
             return self.product.available_variants

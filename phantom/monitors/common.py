@@ -83,6 +83,8 @@ def raise_for_status(
     status = resp.status
     if status in (200, 304):
         return
+    if status == 407:  # the store's proxy refused us (plain-http store): a proxy fault, never a block
+        raise StoreUnavailable("proxy authentication failed (407)")
     reason = detect_challenge(status, resp.content_type, resp.body)
     if status == 429 and (reason is None or reason == RATE_LIMIT_PAGE):
         plain = is_json(resp) or not resp.body.strip() or "retry-after" in resp.headers

@@ -16,6 +16,7 @@ import aiohttp
 import msgspec
 
 from phantom.adapters.http import DEFAULT_RETRY_AFTER, HttpResponse, get_bytes
+from phantom.adapters.proxy_routes import ProxyRoutes, Route
 from phantom.domain.errors import StoreError, StoreUnavailable
 from phantom.domain.models import Product, Snapshot, Variant
 from phantom.domain.ports import CachedPage, FetchResult, SourceCache
@@ -55,8 +56,10 @@ class FootsitesSource:
         max_body_bytes: int,
         timeout: float,
         default_retry_after: float = DEFAULT_RETRY_AFTER,
+        routes: ProxyRoutes | None = None,
     ) -> None:
-        self._session = session
+        self._direct = Route(session)
+        self._routes = routes  # a store assigned a proxy list polls through its one sticky proxy
         self._default_retry_after = default_retry_after
         self._max_bytes = max_body_bytes
         self._timeout = timeout
@@ -64,7 +67,8 @@ class FootsitesSource:
     async def fetch(self, store: Store, cache: SourceCache) -> FetchResult:
         if not store.skus:
             raise StoreUnavailable("no SKUs to watch")
-        results = await self._fetch_all(store, cache)
+        route = self._direct if self._routes is None else self._routes.route(store.id)
+        results = await self._fetch_all(store, cache, route)
         cache.pages.clear()
         cache.pages.update((r.url, r.page) for r in results)
         requests = sum(r.requests for r in results)
@@ -75,15 +79,15 @@ class FootsitesSource:
         changed = [r.changed_at for r in results if r.changed_at is not None]
         return FetchResult(Snapshot(products=products), requests, changed_at=max(changed, default=None))
 
-    async def _fetch_all(self, store: Store, cache: SourceCache) -> list[_SkuResult]:
+    async def _fetch_all(self, store: Store, cache: SourceCache, route: Route) -> list[_SkuResult]:
         skus = list(dict.fromkeys(store.skus))
         if len(skus) == 1:
-            return [await self._fetch_sku(store, skus[0], cache)]
+            return [await self._fetch_sku(store, skus[0], cache, route)]
         gate = asyncio.Semaphore(SKU_CONCURRENCY)
 
         async def one(sku: str) -> _SkuResult:
             async with gate:
-                return await self._fetch_sku(store, sku, cache)
+                return await self._fetch_sku(store, sku, cache, route)
 
         try:
             async with asyncio.TaskGroup() as group:  # the first failure cancels the rest
@@ -92,16 +96,16 @@ class FootsitesSource:
             raise _first_store_error(eg) from None
         return [t.result() for t in tasks]
 
-    async def _fetch_sku(self, store: Store, sku: str, cache: SourceCache) -> _SkuResult:
+    async def _fetch_sku(self, store: Store, sku: str, cache: SourceCache, route: Route) -> _SkuResult:
         legacy_url = f"{store.url}/api/products/pdp/{quote(sku, safe='')}"
         core_url = f"{store.url}/zgw/product-core/v1/pdp/sku/{quote(sku, safe='')}"
         requests = 0
         if core_url not in cache.pages:
-            resp = await self._get(legacy_url, cache.pages.get(legacy_url))
+            resp = await self._get(legacy_url, cache.pages.get(legacy_url), route)
             requests += 1
             if resp.status != 404:
                 return self._result(store, sku, legacy_url, resp, cache.pages.get(legacy_url), requests)
-        resp = await self._get(core_url, cache.pages.get(core_url))
+        resp = await self._get(core_url, cache.pages.get(core_url), route)
         return self._result(store, sku, core_url, resp, cache.pages.get(core_url), requests + 1)
 
     def _result(
@@ -124,13 +128,14 @@ class FootsitesSource:
         page = CachedPage(body.etag, body.last_modified, body.digest, (product,))
         return _SkuResult(url, page, requests, False, True, changed_at)
 
-    async def _get(self, url: str, cached: CachedPage | None) -> HttpResponse:
+    async def _get(self, url: str, cached: CachedPage | None, route: Route) -> HttpResponse:
         return await get_bytes(
-            self._session,
+            route.session,
             url,
             headers=conditional_headers(cached),
             max_bytes=self._max_bytes,
             timeout=self._timeout,
+            proxy=route.proxy,
         )
 
 

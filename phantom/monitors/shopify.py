@@ -14,6 +14,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import aiohttp
 
 from phantom.adapters.http import DEFAULT_RETRY_AFTER, HttpResponse, get_bytes
+from phantom.adapters.proxy_routes import ProxyRoutes, Route
 from phantom.domain.errors import StoreBlocked, StoreUnavailable
 from phantom.domain.models import Product, Snapshot
 from phantom.domain.ports import CachedPage, FetchResult, SourceCache
@@ -54,10 +55,12 @@ class ShopifySource:
         timeout: float,
         page_size: int = MAX_PAGE_SIZE,
         default_retry_after: float = DEFAULT_RETRY_AFTER,
+        routes: ProxyRoutes | None = None,
     ) -> None:
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}")
-        self._session = session
+        self._direct = Route(session)
+        self._routes = routes  # a store assigned a proxy list polls through its one sticky proxy
         self._max_bytes = max_body_bytes
         self._timeout = timeout
         self._page_size = page_size
@@ -72,10 +75,11 @@ class ShopifySource:
         products: dict[str, Product] = {}
         known: dict[int, Product] | None = None
         requests, all_not_modified, decoded, changed_at = 0, True, False, None
+        route = self._route(store)
         for number in range(1, store.max_pages + 1):
             url = f"{store.url}/products.json?limit={limit}&page={number}"
             cached = cache.pages.get(url)
-            resp, sent = await self._get(url, cached)
+            resp, sent = await self._get(url, cached, route)
             requests += sent
             if resp is None:
                 return _locked(cache, url, requests)
@@ -121,7 +125,7 @@ class ShopifySource:
         """`/products/<handle>.js`; None when unchanged (304 or identical bytes) or behind the password page."""
         url = f"{store.url}/products/{quote(handle, safe='')}.js"
         cached = cache.pages.get(url)
-        resp, _ = await self._get(url, cached)
+        resp, _ = await self._get(url, cached, self._route(store))
         if resp is None:
             return None  # the catalogue poll reports the lock; nothing new is known about the product
         raise_for_status(
@@ -145,17 +149,23 @@ class ShopifySource:
 
     # ---- HTTP ------------------------------------------------------------------------------------------
 
-    async def _get(self, url: str, cached: CachedPage | None) -> tuple[HttpResponse | None, int]:
+    def _route(self, store: Store) -> Route:
+        return self._direct if self._routes is None else self._routes.route(store.id)
+
+    async def _get(
+        self, url: str, cached: CachedPage | None, route: Route
+    ) -> tuple[HttpResponse | None, int]:
         """Conditional GET following a few redirects by hand; (None, requests) when it ends at /password."""
         headers = conditional_headers(cached)
         for hop in range(MAX_REDIRECTS + 1):
             resp = await get_bytes(
-                self._session,
+                route.session,
                 url,
                 headers=headers,
                 max_bytes=self._max_bytes,
                 timeout=self._timeout,
                 allow_redirects=False,
+                proxy=route.proxy,
             )
             if resp.status not in REDIRECTS:
                 return resp, hop + 1

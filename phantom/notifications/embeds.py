@@ -36,6 +36,10 @@ COLOURS: Final[dict[EventKind, int]] = {
     EventKind.PRICE_CHANGE: 0xF39C12,  # amber
     EventKind.PASSWORD_UP: 0x9B59B6,  # purple
     EventKind.PASSWORD_DOWN: 0xF1C40F,  # gold: the doors are open
+    EventKind.CHECKOUT_LINK: 0x5865F2,  # blurple: a link waiting for the person
+    EventKind.CHECKOUT_SUCCESS: 0x27AE60,  # deep green
+    EventKind.CHECKOUT_FAILED: 0xC0392B,  # red
+    EventKind.NEEDS_ACTION: 0xE67E22,  # orange: someone has to act
 }
 
 KIND_WORDS: Final[dict[EventKind, str]] = {
@@ -46,6 +50,10 @@ KIND_WORDS: Final[dict[EventKind, str]] = {
     EventKind.PRICE_CHANGE: "Price change",
     EventKind.PASSWORD_UP: "Password page up",
     EventKind.PASSWORD_DOWN: "Password page down",
+    EventKind.CHECKOUT_LINK: "Checkout ready",
+    EventKind.CHECKOUT_SUCCESS: "Checkout success",
+    EventKind.CHECKOUT_FAILED: "Checkout failed",
+    EventKind.NEEDS_ACTION: "Action needed",
 }
 
 _SIZE_SEPARATOR: Final = " · "
@@ -79,9 +87,11 @@ def render_text(event: StoredEvent, *, currency: str = "$") -> tuple[str, str]:
         lines.append(f"{label}: {', '.join(_clean(v.size) for v in sizes)}")
     if event.event.removed:
         lines.append("Removed from the store.")
-    url = event.product_url()
+    if event.event.detail:
+        lines.append(event.event.detail)
+    url = event.event.link or event.product_url()
     if url:
-        lines.append(f"Link: {url}")
+        lines.append(f"{'Checkout' if event.event.link else 'Link'}: {url}")
     return f"{words}: {_product_title(product)}", "\n".join(lines)
 
 
@@ -149,8 +159,11 @@ def _password_embed(event: StoredEvent) -> dict[str, Any]:
 
 def _product_embed(event: StoredEvent, product: Product, currency: str) -> dict[str, Any]:
     embed = _base_embed(event)
-    embed["title"] = truncate(_product_title(product), TITLE_LIMIT)
-    _set_url(embed, "url", event.product_url())
+    title = _product_title(product)
+    if event.event.link is not None:  # checkout kinds: the title opens the checkout
+        title = f"{KIND_WORDS[event.kind]}: {title}"
+    embed["title"] = truncate(title, TITLE_LIMIT)
+    _set_url(embed, "url", event.event.link or event.product_url())
     image = _absolute(product.image)
     if image is not None and len(image) <= URL_LIMIT:
         embed["thumbnail"] = {"url": image}
@@ -187,6 +200,10 @@ def _description(event: StoredEvent, product: Product) -> str:
         parts.append(_clean(product.vendor))
     if event.event.removed:
         parts.append("Removed from the store.")
+    if event.event.detail:
+        parts.append(_clean(event.event.detail))
+    if event.event.link is not None:
+        parts.append(_link("Open checkout", event.event.link))
     return "\n".join(parts)
 
 

@@ -8,11 +8,15 @@ from dataclasses import dataclass
 from phantom.domain.ports import (
     Authenticator,
     Clock,
+    EventSink,
     IdFactory,
     LiveFeed,
     LoginThrottle,
     MonitorControl,
     Notifier,
+    ProxyRouting,
+    ProxyTester,
+    TaskControl,
     UnitOfWorkFactory,
 )
 
@@ -41,3 +45,7 @@ class ServiceContext:
     login_throttle: LoginThrottle
     feed: LiveFeed
     settings: SettingsView
+    tasks: TaskControl
+    events: EventSink
+    proxy_tester: ProxyTester
+    proxy_routing: ProxyRouting

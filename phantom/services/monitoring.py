@@ -71,32 +71,41 @@ async def record_snapshot(
         )
         for change in changes
     ]
-    written: list[StoredEvent] = []
-    alerts: list[OutboxItem] = []
     async with uow_factory() as uow:
-        channels = [c for c in await uow.channels.list() if c.enabled]
-        for event in stored:
-            if not await uow.events.add(event):
-                continue
-            written.append(event)
-            for channel in channels:
-                if channel.route.matches(event.event, store.id):
-                    alert = OutboxItem(
-                        id=ids(),
-                        event_id=event.id,
-                        channel_id=channel.id,
-                        status=OutboxStatus.PENDING,
-                        attempts=0,
-                        created_at=now,
-                        next_attempt_at=now,
-                    )
-                    await uow.outbox.add(alert)
-                    alerts.append(alert)
+        written, alerts = await write_events(uow, store.id, stored, now=now, ids=ids)
         changed = event_changes(store.id, store.url, (e.event for e in written), snapshot.products, now)
         await _keep_products(uow, *changed)
         await uow.states.put(store.id, snapshot, now)
         await uow.commit()
     return SnapshotOutcome(snapshot, written, tuple(alerts))
+
+
+async def write_events(
+    uow: UnitOfWork, store_id: str, events: list[StoredEvent], *, now: datetime, ids: IdFactory
+) -> tuple[list[StoredEvent], list[OutboxItem]]:
+    """Add events (duplicates by dedup key are dropped) and an outbox row for every enabled channel whose
+    route matches, inside the caller's transaction. Returns what was written."""
+    written: list[StoredEvent] = []
+    alerts: list[OutboxItem] = []
+    channels = [c for c in await uow.channels.list() if c.enabled]
+    for event in events:
+        if not await uow.events.add(event):
+            continue
+        written.append(event)
+        for channel in channels:
+            if channel.route.matches(event.event, store_id):
+                alert = OutboxItem(
+                    id=ids(),
+                    event_id=event.id,
+                    channel_id=channel.id,
+                    status=OutboxStatus.PENDING,
+                    attempts=0,
+                    created_at=now,
+                    next_attempt_at=now,
+                )
+                await uow.outbox.add(alert)
+                alerts.append(alert)
+    return written, alerts
 
 
 async def _keep_products(uow: UnitOfWork, records: list[ProductRecord], points: list[ProductPoint]) -> None:

@@ -18,6 +18,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--products", type=int, default=60, help="products per Shopify store")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--time-scale", type=float, default=1.0)
+    parser.add_argument("--vault-port", type=int, default=0, help="card vault port (0: any free port)")
     return parser.parse_args(argv)
 
 
@@ -29,6 +30,7 @@ def main(argv: list[str] | None = None) -> None:
         products_per_store=args.products,
         seed=args.seed,
         time_scale=args.time_scale,
+        vault_port=args.vault_port,
     )
     run_sim(config, args.host, args.port)
 

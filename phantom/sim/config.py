@@ -19,3 +19,4 @@ class SimConfig:
     change_log_size: int = 200_000
     sink_limit: int = 5  # Discord-like bucket: 5 requests ...
     sink_window: float = 2.0  # ... per 2 seconds
+    vault_port: int = 0  # the card vault's own port (another origin, like Shopify's); 0 picks a free one

@@ -53,7 +53,7 @@ def control(fn: ControlFn) -> Callable[[web.Request], Awaitable[web.Response]]:
 
     async def handler(request: web.Request) -> web.Response:
         try:
-            body = await _body(request) if request.method == "POST" else {}
+            body = await _body(request) if request.method in ("POST", "PUT", "PATCH") else {}
             return _respond(200, fn(Ctl(request, request.app[STATE], body)))
         except SimError as exc:
             return _respond(exc.status, {"error": exc.message})
@@ -147,6 +147,26 @@ def sinks(c: Ctl) -> Any:
     }
 
 
+def checkout_options(c: Ctl) -> Any:
+    if c.request.method == "GET":
+        return c.state.checkout_book(c.match("name")).options.as_dict()
+    return c.state.shop_checkout(c.match("name"), c.body)
+
+
+def orders(c: Ctl) -> Any:
+    if c.request.method == "DELETE":
+        return c.state.shop_clear_orders(c.match("name"))
+    return c.state.shop_orders(c.match("name"))
+
+
+def checkouts(c: Ctl) -> Any:
+    return [co.summary() for co in c.state.checkout_book(c.match("name")).checkouts.values()]
+
+
+def vault_sessions(c: Ctl) -> Any:
+    return [s.as_dict() for s in c.state.vault.sessions.values()]
+
+
 def add_control_routes(app: web.Application) -> None:
     r = app.router
     r.add_get("/_control/stores", control(overview))
@@ -163,3 +183,9 @@ def add_control_routes(app: web.Application) -> None:
     r.add_post("/_control/sink/{name}", control(sink_config))
     r.add_get("/_control/sink/{name}/messages", control(sink_messages))
     r.add_post("/_control/sink/{name}/clear", control(sink_clear))
+    for method in ("GET", "PUT", "POST"):
+        r.add_route(method, "/_control/shops/{name}/checkout", control(checkout_options))
+    r.add_get("/_control/shops/{name}/orders", control(orders))
+    r.add_delete("/_control/shops/{name}/orders", control(orders))
+    r.add_get("/_control/shops/{name}/checkouts", control(checkouts))
+    r.add_get("/_control/vault/sessions", control(vault_sessions))

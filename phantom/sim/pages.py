@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 
-def _doc(title: str, body: str, head: str = "") -> str:
+def doc(title: str, body: str, head: str = "") -> str:
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(title)}</title>\n{head}</head>\n<body>\n{body}\n</body>\n</html>\n"
@@ -13,7 +13,7 @@ def _doc(title: str, body: str, head: str = "") -> str:
 
 
 def shop_password(store: str) -> str:
-    return _doc(
+    return doc(
         f"{store} - Opening soon",
         f"""<div class="password-page">
   <header class="password-header"><h1 class="password-title">{escape(store)}</h1>
@@ -36,12 +36,12 @@ def shop_product(store: str, title: str, handle: str, price: str, sizes: list[tu
         f'    <option value="{vid}"{"" if ok else " disabled"}>{escape(size)}{"" if ok else " - Sold out"}</option>'
         for vid, size, ok in sizes
     )
-    return _doc(
+    return doc(
         f"{title} - {store}",
         f"""<main class="product" data-handle="{escape(handle)}">
   <h1 class="product__title">{escape(title)}</h1>
   <span class="price">${escape(price)}</span>
-  <form method="post" action="/cart/add" id="product-form">
+  <form method="post" action="/shop/{escape(store)}/cart/add" id="product-form">
     <select name="id">\n{options}\n    </select>
     <button type="submit" name="add">Add to cart</button>
   </form>
@@ -49,19 +49,8 @@ def shop_product(store: str, title: str, handle: str, price: str, sizes: list[tu
     )
 
 
-def shop_cart(store: str, variant_id: int, qty: int, title: str | None) -> str:
-    line = f"{escape(title)} x {qty}" if title else "This item is no longer available"
-    return _doc(
-        f"Your Shopping Cart - {store}",
-        f"""<main class="cart"><h1>Your cart</h1>
-  <p class="cart__line" data-variant-id="{variant_id}">{line}</p>
-  <form action="/cart" method="post"><button type="submit" name="checkout">Check out</button></form>
-</main>""",
-    )
-
-
 def captcha(store: str) -> str:
-    return _doc(
+    return doc(
         "Please verify you are a human",
         f"""<div id="challenge" data-store="{escape(store)}">
   <h1>Please verify you are a human</h1>
@@ -78,7 +67,7 @@ def captcha(store: str) -> str:
 
 
 def shop_queue(store: str) -> str:
-    return _doc(
+    return doc(
         f"{store} - Queue",
         f"""<div class="queue" id="checkpoint-queue">
   <h1>You are now in line</h1>
@@ -91,7 +80,7 @@ def shop_queue(store: str) -> str:
 
 
 def fl_queue(store: str) -> str:
-    return _doc(
+    return doc(
         "Queue-it",
         f"""<div id="queue-it_page">
   <h1>You are now in line</h1>
@@ -104,7 +93,7 @@ def fl_queue(store: str) -> str:
 
 
 def fl_captcha(store: str) -> str:
-    return _doc(
+    return doc(
         f"{store} - Access blocked",
         f"""<div id="dd-captcha" data-store="{escape(store)}">
   <p>Please enable JS and disable any ad blocker</p>
@@ -116,7 +105,7 @@ def fl_captcha(store: str) -> str:
 
 
 def access_denied(path: str) -> str:
-    return _doc(
+    return doc(
         "Access Denied",
         f"""<h1>Access Denied</h1>
 You don't have permission to access "{escape(path)}" on this server.<p>
@@ -125,7 +114,7 @@ Reference #18.5f2d1002.1700000000.1a2b3c4d</p>""",
 
 
 def server_error() -> str:
-    return _doc("Internal Server Error", "<h1>500 Internal Server Error</h1><p>Something went wrong.</p>")
+    return doc("Internal Server Error", "<h1>500 Internal Server Error</h1><p>Something went wrong.</p>")
 
 
 def fl_product(store: str, name: str, sku: str, sizes: list[tuple[str, bool]]) -> str:
@@ -133,7 +122,7 @@ def fl_product(store: str, name: str, sku: str, sizes: list[tuple[str, bool]]) -
         f'    <li class="size{"" if ok else " sold-out"}" data-in-stock="{str(ok).lower()}">{escape(s)}</li>'
         for s, ok in sizes
     )
-    return _doc(
+    return doc(
         f"{name} | {store}",
         f"""<main class="ProductDetails" data-sku="{escape(sku)}">
   <h1 class="ProductName-primary">{escape(name)}</h1>

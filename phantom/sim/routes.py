@@ -39,6 +39,7 @@ class FlCtx:
 
 
 ShopFn = Callable[[ShopCtx], web.Response]
+AsyncShopFn = Callable[[ShopCtx], Awaitable[web.Response]]
 FlFn = Callable[[FlCtx], web.Response]
 
 
@@ -97,12 +98,24 @@ def _int(value: str | None, default: int) -> int:
 def shop_route(fn: ShopFn, *, gated: bool = True) -> Handler:
     """Wrap a storefront handler: store lookup, fault modes, password gate, request log."""
 
+    async def run(c: ShopCtx) -> web.Response:
+        try:
+            return fn(c)
+        except SimError as exc:
+            return error_json(exc.status, exc.message)
+
+    return shop_handler(run, lambda c: _body(fn(c)), gated=gated)
+
+
+def shop_handler(run: AsyncShopFn, full_body: Callable[[ShopCtx], bytes], *, gated: bool = True) -> Handler:
+    """`shop_route` for an async handler; `full_body` gives the bytes a `truncated` fault cuts in half."""
+
     async def handler(request: web.Request) -> web.StreamResponse:
         state = request.app[STATE]
         store = state.shops.get(request.match_info["name"])
         if store is None:
             return error_json(404, "Not Found")
-        resp = await _shop_guarded(request, state, store, fn, gated)
+        resp = await _shop_guarded(request, state, store, run, full_body, gated)
         state.log_request(store.name, request.path_qs, resp.status, resp.headers.get("Retry-After"))
         return resp
 
@@ -110,7 +123,12 @@ def shop_route(fn: ShopFn, *, gated: bool = True) -> Handler:
 
 
 async def _shop_guarded(
-    request: web.Request, state: SimState, store: ShopStore, fn: ShopFn, gated: bool
+    request: web.Request,
+    state: SimState,
+    store: ShopStore,
+    run: AsyncShopFn,
+    full_body: Callable[[ShopCtx], bytes],
+    gated: bool,
 ) -> web.StreamResponse:
     def ctx(check: bool) -> ShopCtx:
         return ShopCtx(request, state, store, check)
@@ -118,14 +136,11 @@ async def _shop_guarded(
     hit = store.fault.take()
     if hit is not None:
         if hit.mode != "slow":
-            return await fault_response(request, hit, "shopify", store.name, lambda: _body(fn(ctx(False))))
+            return await fault_response(request, hit, "shopify", store.name, lambda: full_body(ctx(False)))
         await asyncio.sleep(hit.delay)
     if gated and store.password:
         return web.Response(status=302, headers={"Location": f"/shop/{store.name}/password"})
-    try:
-        return fn(ctx(True))
-    except SimError as exc:
-        return error_json(exc.status, exc.message)
+    return await run(ctx(True))
 
 
 def _body(resp: web.Response) -> bytes:
@@ -154,18 +169,6 @@ def product_resource(c: ShopCtx) -> web.Response:
     p = store.get(slug)
     sizes = list(zip(p.variant_ids, p.sizes, p.available, strict=True))
     return html(pages.shop_product(store.name, p.title, p.handle, p.price, sizes))
-
-
-def cart(c: ShopCtx) -> web.Response:
-    store = c.store
-    first = c.request.match_info["items"].split(",")[0]
-    vid_text, _, qty_text = first.partition(":")
-    vid, qty = _int(vid_text, 0), max(_int(qty_text or "1", 1), 1)
-    title = next(
-        (f"{p.title} - {p.sizes[p.variant_ids.index(vid)]}" for p in store.products if vid in p.variant_ids),
-        None,
-    )
-    return html(pages.shop_cart(store.name, vid, qty, title))
 
 
 def password_page(c: ShopCtx) -> web.Response:
@@ -256,7 +259,6 @@ def add_routes(app: web.Application) -> None:
     r = app.router
     r.add_get("/shop/{name}/products.json", shop_route(products_json))
     r.add_get("/shop/{name}/products/{slug}", shop_route(product_resource))
-    r.add_get("/shop/{name}/cart/{items}", shop_route(cart))
     r.add_get("/shop/{name}/password", shop_route(password_page, gated=False))
     r.add_get("/shop/{name}", shop_route(shop_home))
     r.add_get("/shop/{name}/", shop_route(shop_home))

@@ -15,18 +15,20 @@ from typing import Any
 
 import structlog
 
+from phantom.sim.checkout import ShopCheckouts
 from phantom.sim.config import SimConfig
 from phantom.sim.errors import SimError
 from phantom.sim.footsites import FlStore
 from phantom.sim.shopify import ShopStore
 from phantom.sim.sink import Sink
+from phantom.sim.vault import Vault
 
 log = structlog.get_logger()
 
 RequestLog = deque[tuple[float, str, int]]
 StoreRequestLog = deque[tuple[float, str, int, str | None]]
 SCHEDULE_OPS = frozenset(
-    {"drop", "restock", "sold_out", "price", "password", "fault", "remove", "churn", "product"}
+    {"drop", "restock", "sold_out", "price", "password", "fault", "remove", "churn", "product", "checkout"}
 )
 
 
@@ -54,6 +56,9 @@ class SimState:
         self.fls: dict[str, FlStore] = {}
         self.sinks: dict[str, Sink] = {}
         self.request_logs: dict[str, StoreRequestLog] = {}
+        self.checkouts: dict[str, ShopCheckouts] = {}  # by shop name, created on first use
+        self.vault = Vault()
+        self.vault_port = 0  # set by SimServer once the vault listens
         self._changes: deque[dict[str, Any]] = deque(maxlen=config.change_log_size)
         self._seq = 0
         self._timers: set[asyncio.TimerHandle] = set()
@@ -94,6 +99,14 @@ class SimState:
             return self.fls[name]
         except KeyError:
             raise SimError(404, f"unknown footsites store {name!r}") from None
+
+    def checkout_book(self, name: str) -> ShopCheckouts:
+        """Carts, checkouts, orders and checkout options of the shop called `name`."""
+        found = self.checkouts.get(name)
+        if found is None:
+            self.shop(name)
+            found = self.checkouts[name] = ShopCheckouts(name)
+        return found
 
     def sink(self, name: str) -> Sink:
         """The sink called `name`, created on first use."""
@@ -177,6 +190,22 @@ class SimState:
     def shop_churn(self, store: str, enabled: bool) -> dict[str, Any]:
         self.shop(store).churn = bool(enabled)
         return {"store": store, "churn": bool(enabled), "visible_at": time.time()}
+
+    def shop_checkout(self, store: str, options: dict[str, Any]) -> dict[str, Any]:
+        """Change the shop's checkout options (challenge, oos_at_payment, step_delay_ms, decline); absent keys stay."""
+        book = self.checkout_book(store)
+        book.options.update(options)
+        return {"store": store, **book.options.as_dict(), "visible_at": time.time()}
+
+    def shop_orders(self, store: str) -> list[dict[str, Any]]:
+        return [order.as_dict() for order in self.checkout_book(store).orders]
+
+    def shop_clear_orders(self, store: str) -> dict[str, Any]:
+        return {
+            "store": store,
+            "cleared": self.checkout_book(store).clear_orders(),
+            "visible_at": time.time(),
+        }
 
     def churn_tick(self, store: ShopStore, limit: int) -> None:
         flipped = store.flip_one(limit, time.time())
@@ -289,6 +318,7 @@ class SimState:
                 "remove": lambda s, b: self.shop_remove(s, _need(b, "handle")),
                 "password": lambda s, b: self.shop_password(s, bool(b.get("enabled", True))),
                 "churn": lambda s, b: self.shop_churn(s, bool(b.get("enabled", True))),
+                "checkout": self.shop_checkout,
                 "fault": self._fault_op,
             }
         if platform == "fl":
@@ -352,12 +382,14 @@ class SimState:
             task.cancel()
 
     def reset(self) -> dict[str, Any]:
-        """Back to the configured start: fresh catalogues, no sinks, empty logs, nothing scheduled."""
+        """Back to the configured start: fresh catalogues, no sinks, checkouts or orders, empty logs, nothing scheduled."""
         self.cancel_schedule()
         self.shops.clear()
         self.fls.clear()
         self.sinks.clear()
         self.request_logs.clear()
+        self.checkouts.clear()
+        self.vault.clear()
         self._changes.clear()
         self._populate()
         return {"reset": True, "visible_at": time.time()}

@@ -23,7 +23,11 @@ from tests.e2e.served import Served, login, offline_settings, serve
 
 pytestmark = pytest.mark.asyncio
 
-PUBLIC = {("GET", "/health"), ("POST", "/api/auth/login")}
+# The inbound webhook takes no token or session: external monitors cannot hold one. It authenticates every
+# request itself with an HMAC-SHA256 signature of the body under the channel's secret (plus a timestamp
+# against replays) and answers 401 to anything else (test_inbound_webhook.py checks it in depth).
+INBOUND_WEBHOOK = ("POST", "/api/webhooks/inbound/{channel}")
+PUBLIC = {("GET", "/health"), ("POST", "/api/auth/login"), INBOUND_WEBHOOK}
 DEV_ORIGIN = "http://127.0.0.1:5173"
 WRONG = "phx_" + "W" * 43
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -127,6 +131,12 @@ class TestHttpMatrix:
                 assert r.status == 200
             async with http.post(f"{served.url}/api/auth/login", json={"token": WRONG}) as r:
                 assert r.status == 401
+            # Public, but not open: unsigned (even with the admin token) is refused like a wrong token.
+            for headers in ({}, served.bearer):
+                async with http.post(
+                    served.url + fill(INBOUND_WEBHOOK[1]), json={"title": "x"}, headers=headers
+                ) as r:
+                    assert r.status == 401 and (await r.json())["error"] == "InboundUnauthorized"
 
     async def test_operation_ids_are_camel_case(self, served: Served) -> None:
         ids = [

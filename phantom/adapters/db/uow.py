@@ -7,6 +7,8 @@ from types import TracebackType
 from typing import Self
 
 from phantom.adapters.db.products import SqlProductRepository
+from phantom.adapters.db.profiles import SqlProfileRepository
+from phantom.adapters.db.proxies import SqlProxyRepository
 from phantom.adapters.db.repositories import (
     ChannelCache,
     SqlChannelRepository,
@@ -16,13 +18,27 @@ from phantom.adapters.db.repositories import (
     SqlStoreStateRepository,
 )
 from phantom.adapters.db.session import DbSession, SessionFactory
+from phantom.adapters.db.tasks import (
+    RuleCache,
+    SqlAttemptRepository,
+    SqlInboundRepository,
+    SqlRuleRepository,
+    SqlTaskRepository,
+)
 from phantom.domain.ports import (
+    AttemptRepository,
+    CardCipher,
     ChannelRepository,
     EventRepository,
+    InboundChannelRepository,
     OutboxRepository,
     ProductRepository,
+    ProfileRepository,
+    ProxyRepository,
+    RuleRepository,
     StoreRepository,
     StoreStateRepository,
+    TaskRepository,
 )
 
 
@@ -37,12 +53,20 @@ class SqlAlchemyUnitOfWork:
     channels: ChannelRepository
     outbox: OutboxRepository
     products: ProductRepository
+    proxies: ProxyRepository
+    profiles: ProfileRepository
+    tasks: TaskRepository
+    attempts: AttemptRepository
+    rules: RuleRepository
+    inbound: InboundChannelRepository
 
     def __init__(
         self,
         session_factory: SessionFactory,
         gate: asyncio.Lock | None = None,
         channel_cache: ChannelCache | None = None,
+        cipher: CardCipher | None = None,
+        rule_cache: RuleCache | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._session: DbSession | None = None
@@ -50,6 +74,8 @@ class SqlAlchemyUnitOfWork:
         # lock in the process is FIFO and immediate, where SQLite's busy handler sleeps and retries.
         self._gate = gate
         self._channel_cache = channel_cache
+        self._cipher = cipher  # None: profiles readable, cards not (see SqlProfileRepository)
+        self._rule_cache = rule_cache
 
     async def __aenter__(self) -> Self:
         if self._session is not None:
@@ -64,6 +90,12 @@ class SqlAlchemyUnitOfWork:
         self.channels = SqlChannelRepository(session, self._channel_cache)
         self.outbox = SqlOutboxRepository(session)
         self.products = SqlProductRepository(session)
+        self.proxies = SqlProxyRepository(session)
+        self.profiles = SqlProfileRepository(session, self._cipher)
+        self.tasks = SqlTaskRepository(session)
+        self.attempts = SqlAttemptRepository(session)
+        self.rules = SqlRuleRepository(session, self._rule_cache)
+        self.inbound = SqlInboundRepository(session)
         return self
 
     async def __aexit__(

@@ -97,7 +97,11 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
         assert backend.engine is not None
         async with backend.engine.begin() as conn:
             await conn.execute(
-                text("TRUNCATE store, channel, store_state, event, outbox, product, product_point")
+                # CASCADE: tables that refer to these (tasks, attempts, assignments) are emptied too.
+                text(
+                    "TRUNCATE store, channel, store_state, event, outbox, product, product_point, rule, "
+                    "inbound_channel CASCADE"
+                )
             )
     yield backend
     assert backend.engine is not None

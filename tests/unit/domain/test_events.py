@@ -49,6 +49,10 @@ class TestKinds:
             "price_change",
             "password_up",
             "password_down",
+            "checkout_link",
+            "checkout_success",
+            "checkout_failed",
+            "needs_action",
         }
 
 

@@ -11,7 +11,12 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from phantom.adapters.db import tables_auth  # noqa: F401  (registers the auth tables on `metadata`)
+from phantom.adapters.db import (
+    tables_auth,  # noqa: F401  (registers the auth tables on `metadata`)
+    tables_profiles,  # noqa: F401  (registers the profile table)
+    tables_proxies,  # noqa: F401  (registers the proxy tables)
+    tables_tasks,  # noqa: F401  (registers tasks, attempts, rules, inbound channels)
+)
 from phantom.adapters.db.engine import create_db_engine, is_sqlite
 from phantom.adapters.db.tables import metadata
 
