@@ -33,6 +33,7 @@ class PhantomConfig:
     events: Sequence[str] = ALL_KINDS
     keywords: str | None = None
     log_level: str = "info"
+    extra_toml: str = ""  # appended as is (e.g. a `[checkout]` section)
 
     def toml(self) -> str:
         """The config file. Strings go through JSON quoting, which is valid TOML for these values."""
@@ -63,6 +64,8 @@ class PhantomConfig:
         ]
         if self.keywords:
             lines.append(f"keywords = {q(self.keywords)}")
+        if self.extra_toml:
+            lines += ["", self.extra_toml.rstrip("\n")]
         return "\n".join(lines) + "\n"
 
 
