@@ -44,7 +44,7 @@ from phantom.checkout.shopify_browser import ShopifyBrowser
 from phantom.core.crashpoints import crash_point_from_env
 from phantom.core.keys import LoadedKeyring, load_keyring
 from phantom.core.settings import NotificationConfig, Settings, StoreConfig
-from phantom.domain.events import EventKind, StoredEvent
+from phantom.domain.events import CHECKOUT_KINDS, EventKind, StoredEvent
 from phantom.domain.health import StoreHealth
 from phantom.domain.models import Platform
 from phantom.domain.notifications import ChannelKind, OutboxItem
@@ -54,6 +54,7 @@ from phantom.domain.tasks import TaskMode
 from phantom.monitors.footsites import FootsitesSource
 from phantom.monitors.shopify import ShopifySource
 from phantom.notifications.apprise_notifier import AppriseNotifier
+from phantom.notifications.desktop import DesktopNotifier
 from phantom.notifications.discord import DiscordNotifier
 from phantom.notifications.router import ChannelRouter
 from phantom.services import rules as rules_service
@@ -109,6 +110,7 @@ class Engine:
         self._http: aiohttp.ClientSession | None = None
         self._proxy_routes: ProxyRoutes | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self._background: set[asyncio.Task[object]] = set()
         self._event_listeners: list[Callable[[Store, StoredEvent], None]] = []
         self.scheduler: Scheduler | None = None
         self.outbox: OutboxWorker | None = None
@@ -173,7 +175,8 @@ class Engine:
             default_retry_after=m.default_retry_after,
             routes=routes,
         )
-        notifier = ChannelRouter(DiscordNotifier(self._http), AppriseNotifier())
+        dashboard_url = s.web.public_url or f"http://{s.host}:{s.port}"
+        notifier = ChannelRouter(DiscordNotifier(self._http, dashboard_url=dashboard_url), AppriseNotifier())
         self.outbox = OutboxWorker(
             uow_factory=uow_factory,
             notifier=notifier,
@@ -263,7 +266,16 @@ class Engine:
         match = partial(rules_service.on_event, uow_factory=uow_factory, clock=self.clock, ids=new_id)
         runner = TaskRunner(deps, match_event=match, concurrency=c.concurrency, on_result=self._on_task)
         self._event_listeners.append(lambda _store, event: runner.on_event(event))
+        desktop = DesktopNotifier()
+        if desktop.available:  # checkout results also pop up on this machine's desktop (notify-send)
+            self._event_listeners.append(lambda _store, event: self._notify_desktop(desktop, event))
         return runner
+
+    def _notify_desktop(self, desktop: DesktopNotifier, event: StoredEvent) -> None:
+        if event.kind in CHECKOUT_KINDS:
+            task = asyncio.create_task(desktop.notify_event(event), name="desktop-notification")
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
 
     def _on_task(self, result: object) -> None:
         self.bus.publish("task", result)

@@ -96,6 +96,8 @@ class WebSettings(_Section):
     session_days: float = Field(7.0, gt=0, le=365)
     ws_heartbeat: float = Field(15.0, gt=0, le=300)  # seconds between {"type": "ping"} messages
     ws_queue: int = Field(256, ge=1, le=100_000)  # messages a WebSocket client may lag before it is dropped
+    # Where the person opens the dashboard (quick-task links in Discord); default http://<host>:<port>.
+    public_url: str | None = None
 
 
 class CheckoutSettings(_Section):

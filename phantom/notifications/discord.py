@@ -70,8 +70,10 @@ class DiscordNotifier:
         clock_monotonic: Callable[[], float] = time.monotonic,
         max_wait: float = 30.0,
         timeout: float = 10.0,
+        dashboard_url: str | None = None,
     ) -> None:
         self._session = session
+        self._dashboard_url = dashboard_url  # for the quick-task links in embeds
         self._now = clock_monotonic
         self._max_wait = max_wait
         self._timeout = aiohttp.ClientTimeout(total=timeout)
@@ -113,7 +115,7 @@ class DiscordNotifier:
     async def _post(self, channel: Channel, event: StoredEvent) -> DeliveryResult:
         webhook = redact_webhook_url(channel.url)
         try:
-            body = orjson.dumps(build_discord_payload(event))
+            body = orjson.dumps(build_discord_payload(event, dashboard_url=self._dashboard_url))
         except TypeError as exc:  # orjson.JSONEncodeError: a string it cannot encode
             return DeliveryResult(DeliveryOutcome.REJECTED, f"could not encode the message: {exc}")
         started = self._now()

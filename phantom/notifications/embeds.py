@@ -10,9 +10,9 @@ less than the number of code points.
 from __future__ import annotations
 
 from typing import Any, Final
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
-from phantom.domain.events import EventKind, StoredEvent
+from phantom.domain.events import CHECKOUT_KINDS, EventKind, StoredEvent
 from phantom.domain.models import Product, Variant
 
 TITLE_LIMIT: Final = 256
@@ -64,12 +64,18 @@ _MD_SPECIAL: Final = frozenset("\\[]()*_~`|>#")
 # ---- public API -------------------------------------------------------------------------------------
 
 
-def build_discord_payload(event: StoredEvent, *, currency: str = "$") -> dict[str, Any]:
-    """The webhook body for one event: one rich embed, no mentions, always within Discord's limits."""
+def build_discord_payload(
+    event: StoredEvent, *, currency: str = "$", dashboard_url: str | None = None
+) -> dict[str, Any]:
+    """The webhook body for one event: one rich embed, no mentions, always within Discord's limits.
+
+    With `dashboard_url`, a drop or restock carries a "Quick task" link to the dashboard's
+    `/quicktask?store=…&product=…` page, which starts a checkout task in one click."""
     if event.event.product is None:
         embed = _password_embed(event)
     else:
         embed = _product_embed(event, event.event.product, currency)
+        _add_quick_task(embed, event, event.event.product, dashboard_url)
     return {"username": BOT_NAME, "allowed_mentions": {"parse": []}, "embeds": [_fit(embed)]}
 
 
@@ -137,6 +143,25 @@ def embed_length(embed: dict[str, Any]) -> int:
 
 
 # ---- embeds -----------------------------------------------------------------------------------------
+
+
+def quick_task_url(dashboard_url: str, event: StoredEvent, product: Product, size: str | None = None) -> str:
+    params = {"store": event.store_url, "product": product.handle or product.id}
+    if size is not None:
+        params["size"] = size
+    return f"{dashboard_url.rstrip('/')}/quicktask?{urlencode(params)}"
+
+
+def _add_quick_task(
+    embed: dict[str, Any], event: StoredEvent, product: Product, dashboard_url: str | None
+) -> None:
+    if dashboard_url is None or event.kind in CHECKOUT_KINDS or event.kind is EventKind.SOLD_OUT:
+        return
+    fields: list[dict[str, Any]] = embed.setdefault("fields", [])
+    value = _link("Start a task", quick_task_url(dashboard_url, event, product))
+    field = _field("Quick task", value, inline=True)
+    if len(fields) < FIELDS_LIMIT and embed_length(embed) + len(field["name"]) + len(value) <= TOTAL_LIMIT:
+        fields.insert(min(len(fields), 4), field)
 
 
 def _password_embed(event: StoredEvent) -> dict[str, Any]:

@@ -198,7 +198,7 @@ class TestTasks:
         page.goto(f"/products/{watched_store['id']}/{product_id}")
         page.get_by_role("link", name="Create task").click()
         form = page.get_by_role("form", name="Task")
-        expect(form.get_by_label("Store", exact=True)).to_have_value(watched_store["id"])
+        expect(form.get_by_role("combobox", name="Store", exact=True)).to_have_value(watched_store["id"])
         expect(form.get_by_label(re.compile(r"^Product"))).to_have_value(re.compile(r"/products/"))
         form.get_by_label(re.compile(r"^Sizes")).fill("10")
         form.get_by_label(re.compile(r"^Test mode")).check()
@@ -223,3 +223,10 @@ class TestTasks:
         task = ok(api.get(f"/api/tasks/{task_id}"))
         assert task["checkout_url"] and task["sizes"] == ["10"] and task["test_mode"] is True
         assert [t["to_status"] for t in task["transitions"]][:2] == ["idle", "waiting"]
+
+        # The attempt is in the checkout history, with the day's chart and the per-store stats.
+        open_screen(page, "Checkouts")
+        expect(page.get_by_test_id("checkout-row").filter(has_text=title)).to_contain_text("link ready")
+        expect(page.get_by_test_id("stats-row").first).to_contain_text("assist")
+        expect(page.get_by_test_id("checkout-chart").locator("canvas")).to_have_count(1)
+        screenshot(page, "checkouts")

@@ -345,3 +345,21 @@ class TestRenderText:
 
         assert title == "Password page down — Kith"
         assert STORE_URL in body
+
+
+class TestQuickTaskLink:
+    def test_a_restock_links_to_the_dashboards_quick_task_page(self) -> None:
+        event = restock()
+        embed = embed_of(build_discord_payload(event, dashboard_url="http://127.0.0.1:8000/"))
+        value = field(embed, "Quick task")
+        assert "http://127.0.0.1:8000/quicktask?store=" in value
+        assert f"product={event.event.product.handle}" in value  # type: ignore[union-attr]
+        assert_within_discord_limits(build_discord_payload(event, dashboard_url="http://127.0.0.1:8000"))
+
+    def test_no_link_without_a_dashboard_url_or_for_a_sold_out(self) -> None:
+        assert all(
+            f["name"] != "Quick task" for f in embed_of(build_discord_payload(restock())).get("fields", [])
+        )
+        gone = stored(EventKind.SOLD_OUT, product(), (variant("v9", "9", available=False),))
+        payload = build_discord_payload(gone, dashboard_url="http://127.0.0.1:8000")
+        assert all(f["name"] != "Quick task" for f in embed_of(payload).get("fields", []))
