@@ -48,7 +48,7 @@ from phantom.domain.events import CHECKOUT_KINDS, EventKind, StoredEvent
 from phantom.domain.health import StoreHealth
 from phantom.domain.models import Platform
 from phantom.domain.notifications import ChannelKind, OutboxItem
-from phantom.domain.ports import UnitOfWork
+from phantom.domain.ports import SourceCache, UnitOfWork
 from phantom.domain.stores import Store
 from phantom.domain.tasks import TaskMode
 from phantom.monitors.footsites import FootsitesSource
@@ -207,7 +207,7 @@ class Engine:
             deps=deps,
             monotonic=self.clock.monotonic,
         )
-        self.runner = self._task_runner(uow_factory)
+        self.runner = self._task_runner(uow_factory, shopify)
         self.services = ServiceContext(
             uow_factory=uow_factory,
             clock=self.clock,
@@ -237,7 +237,7 @@ class Engine:
         log.info("engine_started", stores=len(self.scheduler.monitors()), database=_redact_db(s.database.url))
         return self.services
 
-    def _task_runner(self, uow_factory: Callable[[], UnitOfWork]) -> TaskRunner:
+    def _task_runner(self, uow_factory: Callable[[], UnitOfWork], shopify: ShopifySource) -> TaskRunner:
         c = self.settings.checkout
         assert self._http is not None
         # A visible browser needs a display; without one (a server, CI) it runs headless.
@@ -260,6 +260,7 @@ class Engine:
             events=_EngineEventSink(self),
             opener=WebbrowserOpener(enabled=c.open_browser),
             proxies=partial(proxy_for, uow_factory=uow_factory),
+            lookup=lambda store, handle: shopify.fetch_product(store, handle, SourceCache()),
             tag_orders=c.tag_orders,
             crash_point=crash_point_from_env(),
         )

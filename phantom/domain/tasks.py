@@ -109,6 +109,14 @@ class ProductTarget:
                 return f"{label} {value}"
         return "nothing"
 
+    def handle_hint(self) -> str | None:
+        """The Shopify handle this target names (its handle, or the one in a /products/<handle> URL)."""
+        if self.handle:
+            return self.handle
+        if self.url and "/products/" in self.url:
+            return _url_handle(self.url) or None
+        return None
+
     def matches(self, product: Product) -> bool:
         """Whether an event's product is this target (waking a waiting task)."""
         if self.variant_id:

@@ -31,6 +31,7 @@ from phantom.domain.checkout import (
     ReconcileVerdict,
     attempt_key,
 )
+from phantom.domain.errors import DomainError
 from phantom.domain.events import EventKind, ProductEvent, StoredEvent
 from phantom.domain.filters import KeywordFilter
 from phantom.domain.models import Platform, Product, Variant
@@ -65,6 +66,9 @@ INTERRUPTED_BEFORE_SUBMIT = "interrupted before submission (crash or restart); n
 PRODUCT_LOOKUP_WINDOW = 2_000
 
 ProxyResolver = Callable[[str | None, str], Awaitable[str | None]]
+# (store, handle) -> the product as the store serves it now (Shopify `/products/<handle>.js`), for a task
+# whose product the monitors have not seen (a store that is not watched, a quick task from elsewhere).
+ProductLookup = Callable[[Store, str], Awaitable[Product | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +80,7 @@ class CheckoutDeps:
     events: EventSink
     opener: LinkOpener | None = None
     proxies: ProxyResolver | None = None  # (proxy_list_id, task id) -> proxy URL
+    lookup: ProductLookup | None = None
     tag_orders: bool = True  # send the attempt key as a cart attribute
     # Test-only fault injection (core/crashpoints.py): called at named points of an attempt so a test
     # can kill -9 the process exactly there. None in normal runs.
@@ -87,6 +92,12 @@ class RunResult:
     task: Task
     attempt: CheckoutAttempt | None = None
     outcome: CheckoutOutcome | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _NeedsLookup:
+    store: Store
+    handle: str
 
 
 @dataclass(slots=True)
@@ -101,9 +112,12 @@ class _Prepared:
 async def run_task(task_id: str, event: StoredEvent | None, deps: CheckoutDeps) -> RunResult | None:
     """Cart and check out `task_id` once. None when the task is gone or not runnable (already running,
     finished, cancelled). Returns with the task WAITING when nothing wanted is in stock yet."""
-    prepared = await _prepare(task_id, event, deps)
+    prepared = await _prepare(task_id, event, deps, lookup=deps.lookup is not None)
+    if isinstance(prepared, _NeedsLookup):  # fetched outside any transaction (it is network I/O)
+        fetched = await _look_up(deps, prepared.store, prepared.handle)
+        prepared = await _prepare(task_id, event, deps, fetched=fetched)
     if not isinstance(prepared, _Prepared):
-        return prepared
+        return prepared if isinstance(prepared, RunResult) else None
     module = deps.modules[(prepared.store.platform, prepared.task.mode)]
     guard = _Guard(prepared, deps)
     try:
@@ -127,9 +141,23 @@ def _crash(deps: CheckoutDeps, point: str) -> None:
         deps.crash_point(point)
 
 
+async def _look_up(deps: CheckoutDeps, store: Store, handle: str) -> Product | None:
+    assert deps.lookup is not None
+    try:
+        return await deps.lookup(store, handle)
+    except DomainError as exc:  # the store said no (404, blocked, down): the task waits for an event
+        log.info("product_lookup_failed", store=store.name, handle=handle, error=str(exc))
+        return None
+
+
 async def _prepare(
-    task_id: str, event: StoredEvent | None, deps: CheckoutDeps
-) -> _Prepared | RunResult | None:
+    task_id: str,
+    event: StoredEvent | None,
+    deps: CheckoutDeps,
+    *,
+    lookup: bool = False,
+    fetched: Product | None = None,
+) -> _Prepared | _NeedsLookup | RunResult | None:
     now = deps.clock.now()
     async with deps.uow_factory() as uow:
         task = await uow.tasks.get(task_id)
@@ -138,7 +166,10 @@ async def _prepare(
         store = await uow.stores.get(task.store_id)
         if store is None:
             return None
-        product = await _resolve_product(uow, task, store, event)
+        product = fetched or await _resolve_product(uow, task, store, event)
+        handle = task.target.handle_hint()
+        if product is None and lookup and handle and store.platform is Platform.SHOPIFY:
+            return _NeedsLookup(store, handle)
         variants = choose_variants(product, task.sizes, task.max_price) if product is not None else ()
         if product is None or not variants:
             reason = (

@@ -16,11 +16,13 @@ from phantom.domain.checkout import (
     ReconcileVerdict,
     Reconciliation,
 )
+from phantom.domain.errors import StoreBlocked
 from phantom.domain.events import EventKind, StoredEvent
-from phantom.domain.models import Platform
+from phantom.domain.models import Platform, Product
 from phantom.domain.ports import CheckoutModule, SubmitGuard
+from phantom.domain.stores import Store
 from phantom.domain.tasks import TaskMode, TaskStatus
-from phantom.services.checkout import CheckoutDeps, recover, run_task
+from phantom.services.checkout import CheckoutDeps, ProductLookup, recover, run_task
 from tests.fakes import FakeDatabase, FakeEventSink, FrozenClock, SequentialIds
 from tests.unit.services.task_factories import attempt, event, product, seed_profile, seed_store, seed_task
 
@@ -57,8 +59,11 @@ def sink() -> FakeEventSink:
     return FakeEventSink()
 
 
-def deps(db: FakeDatabase, module: CheckoutModule, sink: FakeEventSink) -> CheckoutDeps:
+def deps(
+    db: FakeDatabase, module: CheckoutModule, sink: FakeEventSink, lookup: ProductLookup | None = None
+) -> CheckoutDeps:
     return CheckoutDeps(
+        lookup=lookup,
         uow_factory=db.uow_factory(),
         clock=FrozenClock(),
         ids=SequentialIds("x"),
@@ -159,6 +164,36 @@ class TestRun:
         module = ScriptedModule(db)
         assert await run_task("t1", drop(db), deps(db, module, sink)) is None
         assert module.requests == []
+
+
+class TestLookup:
+    async def test_a_product_the_monitors_never_saw_is_fetched_from_the_store(
+        self, db: FakeDatabase, sink: FakeEventSink
+    ) -> None:
+        seed_task(db, "t1", TaskStatus.IDLE, profile_id="p1")
+        asked: list[tuple[str, str]] = []
+
+        async def lookup(store: Store, handle: str) -> Product | None:
+            asked.append((store.id, handle))
+            return product(handle)
+
+        module = ScriptedModule(db)
+        result = await run_task("t1", None, deps(db, module, sink, lookup))
+        assert asked == [("s1", "dunk-low")]
+        assert result is not None and result.attempt is not None and result.attempt.detected_at is None
+        assert module.requests[0].variants[0].id == "dunk-low-9"
+
+    async def test_a_store_that_refuses_the_lookup_leaves_the_task_waiting(
+        self, db: FakeDatabase, sink: FakeEventSink
+    ) -> None:
+        seed_task(db, "t1", TaskStatus.IDLE)
+
+        async def lookup(store: Store, handle: str) -> Product | None:
+            raise StoreBlocked("captcha")
+
+        module = ScriptedModule(db)
+        await run_task("t1", None, deps(db, module, sink, lookup))
+        assert db.tasks["t1"].status is TaskStatus.WAITING and module.requests == []
 
 
 class TestRecover:
