@@ -2,6 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, type ReactNode } from "react";
 import { ApiError, onUnauthorized } from "./api/client";
+import { CheckoutsPage } from "./components/Checkouts/CheckoutsPage";
 import { DashboardPage } from "./components/Dashboard/DashboardPage";
 import { EventsPage } from "./components/Events/EventsPage";
 import { AppShell } from "./components/Layout/AppShell";
@@ -10,7 +11,13 @@ import { MonitorsPage } from "./components/Monitors/MonitorsPage";
 import { NotificationsPage } from "./components/Notifications/NotificationsPage";
 import { ProductPage } from "./components/Products/ProductPage";
 import { ProductsPage } from "./components/Products/ProductsPage";
+import { ProfilesPage } from "./components/Profiles/ProfilesPage";
+import { ProxiesPage } from "./components/Proxies/ProxiesPage";
+import { QuickTaskPage } from "./components/QuickTask/QuickTaskPage";
+import { RulesPage } from "./components/Rules/RulesPage";
 import { SettingsPage } from "./components/Settings/SettingsPage";
+import { CheckoutBanner } from "./components/Tasks/CheckoutBanner";
+import { TasksPage } from "./components/Tasks/TasksPage";
 import { Loading } from "./components/common/States";
 import { Toasts } from "./components/common/Toasts";
 import { meQuery } from "./hooks/queries/session";
@@ -27,6 +34,8 @@ interface Screen {
 export function route(path: string): Screen {
   const product = matchPath("/products/:store/:id", path);
   if (product) return { title: "Product", element: <ProductPage storeId={product.store ?? ""} productId={product.id ?? ""} /> };
+  const task = matchPath("/tasks/:id", path);
+  if (task) return { title: "Tasks", element: <TasksPage taskId={task.id ?? ""} /> };
   switch (path) {
     case "/":
       return { title: "Dashboard", element: <DashboardPage /> };
@@ -36,6 +45,18 @@ export function route(path: string): Screen {
       return { title: "Products", element: <ProductsPage /> };
     case "/events":
       return { title: "Events", element: <EventsPage /> };
+    case "/tasks":
+      return { title: "Tasks", element: <TasksPage /> };
+    case "/quicktask":
+      return { title: "Quick task", element: <QuickTaskPage /> };
+    case "/rules":
+      return { title: "Rules", element: <RulesPage /> };
+    case "/checkouts":
+      return { title: "Checkouts", element: <CheckoutsPage /> };
+    case "/profiles":
+      return { title: "Profiles", element: <ProfilesPage /> };
+    case "/proxies":
+      return { title: "Proxies", element: <ProxiesPage /> };
     case "/notifications":
       return { title: "Notifications", element: <NotificationsPage /> };
     case "/settings":
@@ -75,6 +96,7 @@ export function App() {
   return (
     <>
       <AppShell title={screen.title} onRetrySocket={retrySocket}>
+        <CheckoutBanner />
         {screen.element}
       </AppShell>
       <Toasts />

@@ -6,6 +6,7 @@ types cover the feed too.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, RootModel, TypeAdapter
@@ -15,6 +16,7 @@ from phantom.domain.events import StoredEvent
 from phantom.domain.health import HealthStatus, StoreHealth
 from phantom.domain.notifications import OutboxItem, OutboxStatus
 from phantom.domain.stores import Store
+from phantom.domain.tasks import Task, TaskStatus
 
 
 class StoreHealthData(BaseModel):
@@ -54,6 +56,22 @@ class WsNotificationMessage(BaseModel):
     data: NotificationData
 
 
+class TaskStatusData(BaseModel):
+    task_id: str
+    status: TaskStatus
+    status_reason: str | None
+    attempts: int
+    checkout_url: str | None
+    updated_at: datetime
+
+
+class WsTaskMessage(BaseModel):
+    """A task moved (waiting, carting, checking out, submitted, finished): the row updates live."""
+
+    type: Literal["task"] = "task"
+    data: TaskStatusData
+
+
 class WsPingMessage(BaseModel):
     """Heartbeat; the client needs to do nothing."""
 
@@ -61,7 +79,7 @@ class WsPingMessage(BaseModel):
 
 
 WsMessageUnion = Annotated[
-    WsEventMessage | WsStoreHealthMessage | WsNotificationMessage | WsPingMessage,
+    WsEventMessage | WsStoreHealthMessage | WsNotificationMessage | WsTaskMessage | WsPingMessage,
     Field(discriminator="type"),
 ]
 
@@ -97,6 +115,16 @@ def message_of(topic: str, payload: object) -> str | None:
             error=payload.last_error,
         )
         return WsNotificationMessage(data=data_n).model_dump_json()
+    if topic == "task" and isinstance(payload, Task):
+        data_t = TaskStatusData(
+            task_id=payload.id,
+            status=payload.status,
+            status_reason=payload.status_reason,
+            attempts=payload.attempts,
+            checkout_url=payload.checkout_url,
+            updated_at=payload.updated_at,
+        )
+        return WsTaskMessage(data=data_t).model_dump_json()
     return None
 
 

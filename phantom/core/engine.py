@@ -263,9 +263,10 @@ class Engine:
             lookup=lambda store, handle: shopify.fetch_product(store, handle, SourceCache()),
             tag_orders=c.tag_orders,
             crash_point=crash_point_from_env(),
+            on_task=lambda task: self.bus.publish("task", task),
         )
         match = partial(rules_service.on_event, uow_factory=uow_factory, clock=self.clock, ids=new_id)
-        runner = TaskRunner(deps, match_event=match, concurrency=c.concurrency, on_result=self._on_task)
+        runner = TaskRunner(deps, match_event=match, concurrency=c.concurrency)
         self._event_listeners.append(lambda _store, event: runner.on_event(event))
         desktop = DesktopNotifier()
         if desktop.available:  # checkout results also pop up on this machine's desktop (notify-send)
@@ -277,9 +278,6 @@ class Engine:
             task = asyncio.create_task(desktop.notify_event(event), name="desktop-notification")
             self._background.add(task)
             task.add_done_callback(self._background.discard)
-
-    def _on_task(self, result: object) -> None:
-        self.bus.publish("task", result)
 
     def add_event_listener(self, listener: Callable[[Store, StoredEvent], None]) -> None:
         self._event_listeners.append(listener)

@@ -85,6 +85,7 @@ class CheckoutDeps:
     # Test-only fault injection (core/crashpoints.py): called at named points of an attempt so a test
     # can kill -9 the process exactly there. None in normal runs.
     crash_point: Callable[[str], None] | None = None
+    on_task: Callable[[Task], None] | None = None  # hears every committed status change (live dashboard)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +137,11 @@ async def run_task(task_id: str, event: StoredEvent | None, deps: CheckoutDeps) 
     return await _record(prepared, outcome, guard.called, deps)
 
 
+def _announce(deps: CheckoutDeps, task: Task) -> None:
+    if deps.on_task is not None:
+        deps.on_task(task)
+
+
 def _crash(deps: CheckoutDeps, point: str) -> None:
     if deps.crash_point is not None:
         deps.crash_point(point)
@@ -181,6 +187,7 @@ async def _prepare(
                 task, moved = transition(task, TaskStatus.WAITING, now, reason)
                 await uow.tasks.update(task, moved)
                 await uow.commit()
+                _announce(deps, task)
             return RunResult(task)
         prefill, card = await _profile(uow, task)
         if task.mode is TaskMode.BROWSER and card is None:
@@ -189,6 +196,7 @@ async def _prepare(
             task, moved = transition(task, TaskStatus.FAILED, now, "the task's profile has no card")
             await uow.tasks.update(task, moved)
             await uow.commit()
+            _announce(deps, task)
             return RunResult(task)
         number = task.attempts + 1
         variant = variants[0]
@@ -221,6 +229,7 @@ async def _prepare(
         _crash(deps, "before_attempt_commit")
         await uow.commit()  # the attempt exists before anything can be submitted
     _crash(deps, "after_attempt_commit")
+    _announce(deps, task)
     proxy_url = None
     if deps.proxies is not None and task.proxy_list_id is not None:
         proxy_url = await deps.proxies(task.proxy_list_id, task.id)
@@ -264,6 +273,7 @@ class _Guard:
             await uow.commit()
         p.attempt, p.task = attempt, task.updated(checkout_url=checkout_url)
         self.called = True
+        _announce(self._deps, p.task)
 
 
 _TASK_STATUS: dict[OutcomeKind, TaskStatus] = {
@@ -335,6 +345,7 @@ async def _record(p: _Prepared, outcome: CheckoutOutcome, submitted: bool, deps:
         written, alerts = await write_events(uow, p.store.id, [event], now=now, ids=deps.ids)
         await uow.commit()
     deps.events.publish(p.store, written, alerts)
+    _announce(deps, task)
     log.info(
         "checkout_finished",
         task=task.id,

@@ -30,6 +30,7 @@ export type SettingsRead = Schemas["SettingsRead"];
 export type WsMessage = Schemas["WsMessage"];
 export type StoreHealthMessage = Schemas["StoreHealthData"];
 export type NotificationMessage = Schemas["NotificationData"];
+export type TaskStatusMessage = Schemas["TaskStatusData"];
 
 export const EVENT_KINDS: readonly EventKind[] = [
   "new_product",
@@ -40,3 +41,50 @@ export const EVENT_KINDS: readonly EventKind[] = [
   "password_up",
   "password_down",
 ];
+
+// ---- profiles and proxies ----
+export type AddressIn = Schemas["AddressIn"];
+export type AddressRead = Schemas["AddressRead"];
+export type CardIn = Schemas["CardIn"];
+export type CardRead = Schemas["CardRead"];
+export type CardBrand = Schemas["CardBrand"];
+export type ProfileRead = Schemas["ProfileRead"];
+export type ProfileCreate = Schemas["ProfileCreate"];
+export type ProfileUpdate = Schemas["ProfileUpdate"];
+export type ProfileGroupRead = Schemas["GroupRead"];
+export type ImportProblem = Schemas["ImportProblem"];
+export type ExchangeFormat = Schemas["ExchangeFormat"];
+export type ProxyListRead = Schemas["ProxyListRead"];
+export type ProxyListCreate = Schemas["ProxyListCreate"];
+export type ProxyListUpdate = Schemas["ProxyListUpdate"];
+export type ProxyRead = Schemas["ProxyRead"];
+export type ProxyTestResult = Schemas["ProxyTestResultRead"];
+export type StoreProxyRead = Schemas["StoreProxyRead"];
+
+/** Event kinds about checkouts (the task runner's), as opposed to store changes. */
+export const CHECKOUT_EVENT_KINDS: readonly EventKind[] = ["checkout_link", "checkout_success", "checkout_failed", "needs_action"];
+
+// ---- tasks, rules, checkouts ----
+export type TaskStatus = Schemas["TaskStatus"];
+export type TaskMode = Schemas["TaskMode"];
+export type TaskRead = Schemas["TaskRead"];
+export type TaskDetail = Schemas["TaskDetailRead"];
+export type TaskCreate = Schemas["TaskCreate"];
+export type TaskUpdate = Schemas["TaskUpdate"];
+export type TransitionRead = Schemas["TransitionRead"];
+export type AttemptRead = Schemas["AttemptRead"];
+export type AttemptStatus = Schemas["AttemptStatus"];
+export type BulkAction = Schemas["BulkAction"];
+export type BulkResult = Schemas["BulkResultRead"];
+export type QuickTask = Schemas["QuickTask"];
+export type RuleRead = Schemas["RuleRead"];
+export type RuleCreate = Schemas["RuleCreate"];
+export type RuleUpdate = Schemas["RuleUpdate"];
+export type BacktestRead = Schemas["BacktestRead"];
+export type CheckoutRead = Schemas["CheckoutRead"];
+export type CheckoutPage = Schemas["CheckoutPage"];
+export type StatsRead = Schemas["StatsRead"];
+export type TallyRead = Schemas["TallyRead"];
+export type LatencyRead = Schemas["LatencyRead"];
+export type GroupStatsRead = Schemas["GroupStatsRead"];
+export type DayRead = Schemas["DayRead"];

@@ -154,6 +154,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/checkouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Checkouts */
+        get: operations["listCheckouts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/checkouts/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Checkout Stats */
+        get: operations["getCheckoutStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/deliveries": {
         parameters: {
             query?: never;
@@ -242,6 +276,343 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/profiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Profiles */
+        get: operations["listProfiles"];
+        put?: never;
+        /** Create Profile */
+        post: operations["createProfile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/profiles/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Profiles
+         * @description Every profile as a CSV or JSON file, without card numbers or CVVs.
+         */
+        get: operations["exportProfiles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/profiles/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Groups */
+        get: operations["listProfileGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/profiles/groups/rename": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rename Group
+         * @description Move every profile of group `name` into `new_name`; how many moved.
+         */
+        post: operations["renameProfileGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/profiles/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Profiles
+         * @description Import CSV or JSON (our format or the AYCD-style exchange shape): every profile or none.
+         */
+        post: operations["importProfiles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/profiles/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move Profiles
+         * @description Put the listed profiles into a group (all or none).
+         */
+        post: operations["moveProfiles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/profiles/{profile_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Profile */
+        get: operations["getProfile"];
+        put?: never;
+        post?: never;
+        /** Delete Profile */
+        delete: operations["deleteProfile"];
+        options?: never;
+        head?: never;
+        /** Update Profile */
+        patch: operations["updateProfile"];
+        trace?: never;
+    };
+    "/api/proxies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Proxy Lists */
+        get: operations["listProxyLists"];
+        put?: never;
+        /**
+         * Create Proxy List
+         * @description Create a list from pasted lines. A bad line is a 400 naming its line number (never its text).
+         */
+        post: operations["createProxyList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/proxies/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Assignments
+         * @description Every store on a proxy list, with the one proxy it polls through.
+         */
+        get: operations["listProxyAssignments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/proxies/assignments/stores/{store_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Assign Store
+         * @description Route the store's polls through its sticky proxy of the list from its next poll (null: direct).
+         */
+        put: operations["assignStoreProxyList"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/proxies/{list_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Proxy List */
+        get: operations["getProxyList"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Proxy List
+         * @description Remove the list; the stores on it poll directly from their next poll.
+         */
+        delete: operations["deleteProxyList"];
+        options?: never;
+        head?: never;
+        /** Update Proxy List */
+        patch: operations["updateProxyList"];
+        trace?: never;
+    };
+    "/api/proxies/{list_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run Proxy List Test
+         * @description GET the URL once through each proxy of the list (no retries): reachability, status and latency.
+         */
+        post: operations["testProxyList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/quicktask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Quick Task
+         * @description Create a task for one product (URL, handle, variant id or SKU) and start it at once.
+         */
+        post: operations["createQuickTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Rules
+         * @description Highest priority first: the order rules are tried in.
+         */
+        get: operations["listRules"];
+        put?: never;
+        /** Create Rule */
+        post: operations["createRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rules/backtest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Backtest Spec
+         * @description Try an unsaved rule on the stored events: what it would have fired on.
+         */
+        post: operations["backtestRuleSpec"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rules/{rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Rule */
+        get: operations["getRule"];
+        put?: never;
+        post?: never;
+        /** Delete Rule */
+        delete: operations["deleteRule"];
+        options?: never;
+        head?: never;
+        /** Update Rule */
+        patch: operations["updateRule"];
+        trace?: never;
+    };
+    "/api/rules/{rule_id}/backtest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Backtest Rule
+         * @description Try a saved rule (enabled or not) on the stored events.
+         */
+        post: operations["backtestRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/settings": {
         parameters: {
             query?: never;
@@ -317,6 +688,289 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Tasks
+         * @description Newest first.
+         */
+        get: operations["listTasks"];
+        put?: never;
+        /** Create Task */
+        post: operations["createTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Action
+         * @description One action on many tasks; a result per task (ok, or why not).
+         */
+        post: operations["bulkTaskAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/bulk-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Create
+         * @description All or nothing.
+         */
+        post: operations["bulkCreateTasks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export Tasks */
+        get: operations["exportTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Groups */
+        get: operations["listTaskGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/groups/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start Group */
+        post: operations["startTaskGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/groups/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop Group */
+        post: operations["stopTaskGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Tasks
+         * @description CSV, all rows or none.
+         */
+        post: operations["importTasks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/{task_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Task */
+        get: operations["getTask"];
+        put?: never;
+        post?: never;
+        /** Delete Task */
+        delete: operations["deleteTask"];
+        options?: never;
+        head?: never;
+        /** Update Task */
+        patch: operations["updateTask"];
+        trace?: never;
+    };
+    "/api/tasks/{task_id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start Task */
+        post: operations["startTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/{task_id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop Task */
+        post: operations["stopTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/inbound-channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Channels */
+        get: operations["listInboundChannels"];
+        put?: never;
+        /**
+         * Create Channel
+         * @description The answer holds the channel's secret: it is never shown again (rotate to get a new one).
+         */
+        post: operations["createInboundChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/inbound-channels/{channel_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Channel */
+        get: operations["getInboundChannel"];
+        put?: never;
+        post?: never;
+        /** Delete Channel */
+        delete: operations["deleteInboundChannel"];
+        options?: never;
+        head?: never;
+        /** Update Channel */
+        patch: operations["updateInboundChannel"];
+        trace?: never;
+    };
+    "/api/webhooks/inbound-channels/{channel_id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate Secret
+         * @description A new secret (shown once); the old one stops working at once.
+         */
+        post: operations["rotateInboundChannelSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/inbound/{channel}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive
+         * @description A message from an external monitor: becomes a product event of the store it names (alerts, rules and
+         *     tasks follow as for a detected change). 401 for an unknown channel or a bad signature alike.
+         */
+        post: operations["receiveInboundWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -355,6 +1009,275 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AddressIn */
+        AddressIn: {
+            /** Address1 */
+            address1: string;
+            /**
+             * Address2
+             * @default
+             */
+            address2?: string;
+            /** City */
+            city: string;
+            /**
+             * Country Code
+             * @description ISO 3166-1 alpha-2, e.g. US
+             */
+            country_code: string;
+            /** First Name */
+            first_name: string;
+            /** Last Name */
+            last_name: string;
+            /**
+             * Phone
+             * @default
+             */
+            phone?: string;
+            /**
+             * Province
+             * @description state / province / region
+             * @default
+             */
+            province?: string;
+            /** Zip */
+            zip: string;
+        };
+        /** AddressRead */
+        AddressRead: {
+            /** Address1 */
+            address1: string;
+            /** Address2 */
+            address2: string;
+            /** City */
+            city: string;
+            /** Country Code */
+            country_code: string;
+            /** First Name */
+            first_name: string;
+            /** Last Name */
+            last_name: string;
+            /** Phone */
+            phone: string;
+            /** Province */
+            province: string;
+            /** Zip */
+            zip: string;
+        };
+        /** AttemptRead */
+        AttemptRead: {
+            /** Checkout Url */
+            checkout_url: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Detail */
+            detail: string | null;
+            /** Detected At */
+            detected_at: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: string;
+            /**
+             * Key
+             * @description sent to the store as the cart attribute _phantom_attempt
+             */
+            key: string;
+            /** Link At */
+            link_at: string | null;
+            mode: components["schemas"]["TaskMode"];
+            /** Number */
+            number: number;
+            /** Order Name */
+            order_name: string | null;
+            /**
+             * Price
+             * @description per item, minor units (cents)
+             */
+            price: number | null;
+            /** Product Id */
+            product_id: string | null;
+            /** Product Title */
+            product_title: string | null;
+            /** Profile Id */
+            profile_id: string | null;
+            /** Quantity */
+            quantity: number;
+            /** Size */
+            size: string | null;
+            status: components["schemas"]["AttemptStatus"];
+            /** Store Id */
+            store_id: string;
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Task Id */
+            task_id: string;
+            /** Test Mode */
+            test_mode: boolean;
+            /** Variant Id */
+            variant_id: string | null;
+        };
+        /**
+         * AttemptStatus
+         * @enum {string}
+         */
+        AttemptStatus: "started" | "submitting" | "link_ready" | "test_passed" | "succeeded" | "needs_action" | "out_of_stock" | "failed" | "unknown";
+        /** BacktestRead */
+        BacktestRead: {
+            /** By Kind */
+            by_kind: {
+                [key: string]: number;
+            };
+            /** By Store */
+            by_store: {
+                [key: string]: number;
+            };
+            /**
+             * Complete
+             * @description false: the scan stopped at its cap before the start of the range
+             */
+            complete: boolean;
+            /**
+             * Matched
+             * @description every match among the events scanned
+             */
+            matched: number;
+            /**
+             * Matches
+             * @description newest first, at most `limit`
+             */
+            matches: components["schemas"]["EventRead"][];
+            /** Scanned */
+            scanned: number;
+        };
+        /**
+         * BacktestRequest
+         * @description An unsaved rule: only what decides matching is used (name, events, keywords, sizes, stores, price).
+         */
+        BacktestRequest: {
+            /**
+             * Limit
+             * @default 100
+             */
+            limit?: number;
+            rule: components["schemas"]["RuleCreate"];
+            /**
+             * Since
+             * @description inclusive, on detected_at
+             */
+            since?: string | null;
+            /**
+             * Until
+             * @description exclusive
+             */
+            until?: string | null;
+        };
+        /** BacktestWindow */
+        BacktestWindow: {
+            /**
+             * Limit
+             * @default 100
+             */
+            limit?: number;
+            /**
+             * Since
+             * @description inclusive, on detected_at
+             */
+            since?: string | null;
+            /**
+             * Until
+             * @description exclusive
+             */
+            until?: string | null;
+        };
+        /**
+         * BatchErrorBody
+         * @description Nothing was written; every problem found.
+         */
+        BatchErrorBody: {
+            /** Detail */
+            detail: string;
+            /** Error */
+            error: string;
+            /** Problems */
+            problems?: components["schemas"]["TaskProblem"][];
+        };
+        /**
+         * BulkAction
+         * @enum {string}
+         */
+        BulkAction: "start" | "stop" | "delete" | "edit";
+        /** BulkCreate */
+        BulkCreate: {
+            /** Tasks */
+            tasks: components["schemas"]["TaskCreate"][];
+        };
+        /** BulkRequest */
+        BulkRequest: {
+            action: components["schemas"]["BulkAction"];
+            /** @description for action edit */
+            changes?: components["schemas"]["TaskUpdate"] | null;
+            /** Ids */
+            ids: string[];
+        };
+        /** BulkResultRead */
+        BulkResultRead: {
+            /** Detail */
+            detail: string | null;
+            /**
+             * Error
+             * @description why not: the error name, e.g. TaskBusy
+             */
+            error: string | null;
+            /** Id */
+            id: string;
+            /** Ok */
+            ok: boolean;
+            /** @description the task afterwards (null when deleted or not found) */
+            task: components["schemas"]["TaskRead"] | null;
+        };
+        /**
+         * CardBrand
+         * @enum {string}
+         */
+        CardBrand: "visa" | "mastercard" | "amex" | "discover" | "jcb" | "diners" | "unionpay" | "maestro";
+        /**
+         * CardIn
+         * @description Validated by Phantom (Luhn, brand, CVV length, expiry): a bad card is a 400 naming the field.
+         */
+        CardIn: {
+            /** Cvv */
+            cvv: string;
+            /** Exp Month */
+            exp_month: number;
+            /**
+             * Exp Year
+             * @description four digits (two are read as 20YY)
+             */
+            exp_year: number;
+            /** Holder */
+            holder: string;
+            /**
+             * Number
+             * @description 12-19 digits; spaces and dashes are ignored
+             */
+            number: string;
+        };
+        /** CardRead */
+        CardRead: {
+            brand: components["schemas"]["CardBrand"];
+            /** Exp Month */
+            exp_month: number;
+            /** Exp Year */
+            exp_year: number;
+            /** Holder */
+            holder: string;
+            /** Last4 */
+            last4: string;
+        };
         /** ChannelCreate */
         ChannelCreate: {
             /** Events */
@@ -439,6 +1362,116 @@ export interface components {
             /** Url */
             url?: string | null;
         };
+        /** CheckoutPage */
+        CheckoutPage: {
+            /** Items */
+            items: components["schemas"]["CheckoutRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** CheckoutRead */
+        CheckoutRead: {
+            /** Checkout Url */
+            checkout_url: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Detail */
+            detail: string | null;
+            /**
+             * Detected At
+             * @description when the triggering event was seen (null: started by hand)
+             */
+            detected_at: string | null;
+            /** Detection To Link Ms */
+            detection_to_link_ms: number | null;
+            /** Detection To Submission Ms */
+            detection_to_submission_ms: number | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: string;
+            /** Link At */
+            link_at: string | null;
+            mode: components["schemas"]["TaskMode"];
+            /** Number */
+            number: number;
+            /** Order Name */
+            order_name: string | null;
+            /**
+             * Price
+             * @description per item, minor units (cents)
+             */
+            price: number | null;
+            /** Product Id */
+            product_id: string | null;
+            /** Product Title */
+            product_title: string | null;
+            /** Profile Id */
+            profile_id: string | null;
+            /** Quantity */
+            quantity: number;
+            /** Size */
+            size: string | null;
+            status: components["schemas"]["AttemptStatus"];
+            /** Store Id */
+            store_id: string;
+            /** Store Name */
+            store_name: string | null;
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Task Id */
+            task_id: string;
+            /** Test Mode */
+            test_mode: boolean;
+            /** Variant Id */
+            variant_id: string | null;
+        };
+        /** DayRead */
+        DayRead: {
+            /** Attempts */
+            attempts: number;
+            /**
+             * Day
+             * Format: date
+             * @description UTC
+             */
+            day: string;
+            /**
+             * Failed
+             * @description failed or out of stock
+             */
+            failed: number;
+            /**
+             * Link Ready
+             * @description assist: the prefilled checkout reached the person
+             */
+            link_ready: number;
+            /**
+             * Needs Action
+             * @description challenge, queue, block or unknown outcome: handed to the person
+             */
+            needs_action: number;
+            /**
+             * Open
+             * @description still running
+             */
+            open: number;
+            /**
+             * Succeeded
+             * @description an order was placed
+             */
+            succeeded: number;
+            /**
+             * Success Rate
+             * @description (succeeded + link_ready + test_passed) / finished attempts; null before any finished
+             */
+            success_rate: number | null;
+            /** Test Passed */
+            test_passed: number;
+        };
         /**
          * DeliveryOutcome
          * @enum {string}
@@ -487,7 +1520,7 @@ export interface components {
          * EventKind
          * @enum {string}
          */
-        EventKind: "new_product" | "new_variant" | "restock" | "sold_out" | "price_change" | "password_up" | "password_down";
+        EventKind: "new_product" | "new_variant" | "restock" | "sold_out" | "price_change" | "password_up" | "password_down" | "checkout_link" | "checkout_success" | "checkout_failed" | "needs_action";
         /** EventPage */
         EventPage: {
             /** Items */
@@ -499,6 +1532,8 @@ export interface components {
         EventRead: {
             /** Changed At */
             changed_at: string | null;
+            /** Detail */
+            detail?: string | null;
             /**
              * Detected At
              * Format: date-time
@@ -509,6 +1544,8 @@ export interface components {
             /** Image */
             image: string | null;
             kind: components["schemas"]["EventKind"];
+            /** Link */
+            link?: string | null;
             /** New Price */
             new_price: number | null;
             /** Old Price */
@@ -525,8 +1562,84 @@ export interface components {
             store_id: string;
             /** Store Name */
             store_name: string;
+            /** Task Id */
+            task_id?: string | null;
             /** Variants */
             variants: components["schemas"]["VariantRead"][];
+        };
+        /**
+         * ExchangeFormat
+         * @enum {string}
+         */
+        ExchangeFormat: "csv" | "json";
+        /** GroupAction */
+        GroupAction: {
+            /** Group */
+            group: string;
+        };
+        /** GroupRead */
+        GroupRead: {
+            /** Name */
+            name: string;
+            /** Profiles */
+            profiles: number;
+        };
+        /** GroupRename */
+        GroupRename: {
+            /**
+             * Name
+             * @description the group to rename
+             */
+            name: string;
+            /**
+             * New Name
+             * @description may be an existing group: the two merge
+             */
+            new_name: string;
+        };
+        /** GroupStatsRead */
+        GroupStatsRead: {
+            /** Attempts */
+            attempts: number;
+            detection_to_link: components["schemas"]["LatencyRead"];
+            detection_to_submission: components["schemas"]["LatencyRead"];
+            /**
+             * Failed
+             * @description failed or out of stock
+             */
+            failed: number;
+            /**
+             * Link Ready
+             * @description assist: the prefilled checkout reached the person
+             */
+            link_ready: number;
+            mode: components["schemas"]["TaskMode"];
+            /**
+             * Needs Action
+             * @description challenge, queue, block or unknown outcome: handed to the person
+             */
+            needs_action: number;
+            /**
+             * Open
+             * @description still running
+             */
+            open: number;
+            /** Store Id */
+            store_id: string;
+            /** Store Name */
+            store_name: string | null;
+            /**
+             * Succeeded
+             * @description an order was placed
+             */
+            succeeded: number;
+            /**
+             * Success Rate
+             * @description (succeeded + link_ready + test_passed) / finished attempts; null before any finished
+             */
+            success_rate: number | null;
+            /** Test Passed */
+            test_passed: number;
         };
         /** HealthCheck */
         HealthCheck: {
@@ -564,6 +1677,121 @@ export interface components {
          * @enum {string}
          */
         HealthStatus: "healthy" | "degraded" | "blocked";
+        /**
+         * ImportErrorBody
+         * @description Nothing was imported; every problem found (never a value). A body that could not be read at all
+         *     gets the plain error body (no `problems`).
+         */
+        ImportErrorBody: {
+            /** Detail */
+            detail: string;
+            /** Error */
+            error: string;
+            /** Problems */
+            problems?: components["schemas"]["ImportProblem"][];
+        };
+        /** ImportProblem */
+        ImportProblem: {
+            /** Field */
+            field: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Row
+             * @description counted from 1; 0 is the file as a whole
+             */
+            row: number;
+        };
+        /** ImportRequest */
+        ImportRequest: {
+            /**
+             * Content
+             * @description the CSV or JSON file's text
+             */
+            content: string;
+            format: components["schemas"]["ExchangeFormat"];
+        };
+        /** ImportResult */
+        ImportResult: {
+            /** Imported */
+            imported: number;
+        };
+        /** InboundChannelCreate */
+        InboundChannelCreate: {
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled?: boolean;
+            /**
+             * Name
+             * @description part of the webhook URL
+             */
+            name: string;
+        };
+        /** InboundChannelRead */
+        InboundChannelRead: {
+            /** Created At */
+            created_at: string | null;
+            /** Enabled */
+            enabled: boolean;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Webhook Path
+             * @description where the monitor POSTs its messages
+             */
+            webhook_path: string;
+        };
+        /** InboundChannelSecret */
+        InboundChannelSecret: {
+            /** Created At */
+            created_at: string | null;
+            /** Enabled */
+            enabled: boolean;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Secret
+             * @description shown once. Sign each POST: X-Phantom-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>" with the secret>, X-Phantom-Timestamp: <unix seconds> (within 5 minutes of now).
+             */
+            secret: string;
+            /**
+             * Webhook Path
+             * @description where the monitor POSTs its messages
+             */
+            webhook_path: string;
+        };
+        /** InboundChannelUpdate */
+        InboundChannelUpdate: {
+            /** Enabled */
+            enabled?: boolean | null;
+            /** Name */
+            name?: string | null;
+        };
+        /** InboundResult */
+        InboundResult: {
+            /** Duplicate */
+            duplicate: boolean;
+            /**
+             * Events
+             * @description ids of the events written; empty when the message was a duplicate
+             */
+            events: string[];
+        };
+        /** LatencyRead */
+        LatencyRead: {
+            /** Count */
+            count: number;
+            /** P50 Ms */
+            p50_ms: number | null;
+            /** P95 Ms */
+            p95_ms: number | null;
+        };
         /** LoginBody */
         LoginBody: {
             /**
@@ -774,6 +2002,201 @@ export interface components {
             /** Vendor */
             vendor: string;
         };
+        /** ProfileCount */
+        ProfileCount: {
+            /** Profiles */
+            profiles: number;
+        };
+        /** ProfileCreate */
+        ProfileCreate: {
+            /** @description null: same as shipping */
+            billing?: components["schemas"]["AddressIn"] | null;
+            card: components["schemas"]["CardIn"];
+            /** Email */
+            email: string;
+            /** Group */
+            group?: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Phone
+             * @default
+             */
+            phone?: string;
+            shipping: components["schemas"]["AddressIn"];
+        };
+        /** ProfileRead */
+        ProfileRead: {
+            /** @description null: same as shipping */
+            billing: components["schemas"]["AddressRead"] | null;
+            card: components["schemas"]["CardRead"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Email */
+            email: string;
+            /** Group */
+            group: string | null;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Phone */
+            phone: string;
+            shipping: components["schemas"]["AddressRead"];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * ProfileUpdate
+         * @description Only the fields sent change. `billing: null` makes billing the shipping address; `group: null`
+         *     takes the profile out of its group; a `card` replaces the stored card.
+         */
+        ProfileUpdate: {
+            billing?: components["schemas"]["AddressIn"] | null;
+            card?: components["schemas"]["CardIn"] | null;
+            /** Email */
+            email?: string | null;
+            /** Group */
+            group?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Phone */
+            phone?: string | null;
+            shipping?: components["schemas"]["AddressIn"] | null;
+        };
+        /** ProfilesMove */
+        ProfilesMove: {
+            /**
+             * Group
+             * @description null: no group
+             */
+            group?: string | null;
+            /** Ids */
+            ids: string[];
+        };
+        /** ProxyListCreate */
+        ProxyListCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Proxies
+             * @description One proxy a line (a text block) or a list of strings: scheme://user:pass@host:port, host:port or host:port:user:pass (scheme http|https|socks5, default http). Blank lines and # comments are skipped.
+             */
+            proxies: string | string[];
+        };
+        /** ProxyListRead */
+        ProxyListRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Proxies */
+            proxies: components["schemas"]["ProxyRead"][];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * ProxyListUpdate
+         * @description Only the fields sent change; `proxies` replaces the whole list.
+         */
+        ProxyListUpdate: {
+            /** Name */
+            name?: string | null;
+            /**
+             * Proxies
+             * @description One proxy a line (a text block) or a list of strings: scheme://user:pass@host:port, host:port or host:port:user:pass (scheme http|https|socks5, default http). Blank lines and # comments are skipped.
+             */
+            proxies?: string | string[] | null;
+        };
+        /** ProxyRead */
+        ProxyRead: {
+            /** Host */
+            host: string;
+            /** Port */
+            port: number;
+            scheme: components["schemas"]["ProxyScheme"];
+            /**
+             * Url
+             * @description the proxy with its password masked: scheme://user:***@host:port
+             */
+            url: string;
+            /** Username */
+            username: string | null;
+        };
+        /**
+         * ProxyScheme
+         * @enum {string}
+         */
+        ProxyScheme: "http" | "https" | "socks5";
+        /** ProxyTestRequest */
+        ProxyTestRequest: {
+            /**
+             * Timeout
+             * @description seconds per request
+             * @default 5
+             */
+            timeout?: number;
+            /**
+             * Url
+             * @description an http(s) URL to GET once through each proxy
+             */
+            url: string;
+        };
+        /** ProxyTestResultRead */
+        ProxyTestResultRead: {
+            /** Error */
+            error: string | null;
+            /** Latency Ms */
+            latency_ms: number | null;
+            /** Ok */
+            ok: boolean;
+            /**
+             * Proxy
+             * @description masked
+             */
+            proxy: string;
+            /** Status */
+            status: number | null;
+        };
+        /** QuickTask */
+        QuickTask: {
+            /** @default assist */
+            mode?: components["schemas"]["TaskMode"];
+            /**
+             * Product
+             * @description product URL, handle, variant id or SKU
+             */
+            product: string;
+            /**
+             * Profile
+             * @description profile id or name (browser mode needs one)
+             */
+            profile?: string | null;
+            /**
+             * Size
+             * @description null: any size
+             */
+            size?: string | null;
+            /**
+             * Store
+             * @description store id or URL
+             */
+            store: string;
+        };
         /** RotateBody */
         RotateBody: {
             /**
@@ -781,6 +2204,150 @@ export interface components {
              * @description The current admin access token.
              */
             token: string;
+        };
+        /** RuleCreate */
+        RuleCreate: {
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled?: boolean;
+            /** Events */
+            events?: components["schemas"]["EventKind"][];
+            /**
+             * Group
+             * @description group of the tasks it creates
+             */
+            group?: string | null;
+            /**
+             * Keywords
+             * @description "+dunk -kids, jordan 1"; empty: any title
+             * @default
+             */
+            keywords?: string;
+            /**
+             * Max Price
+             * @description minor units (cents)
+             */
+            max_price?: number | null;
+            /** @default assist */
+            mode?: components["schemas"]["TaskMode"];
+            /** Name */
+            name: string;
+            /**
+             * Priority
+             * @description higher first; one rule acts on an event
+             * @default 0
+             */
+            priority?: number;
+            /**
+             * Profile
+             * @description profile id or name (browser mode needs one)
+             */
+            profile?: string | null;
+            /**
+             * Proxy List
+             * @description proxy list id or name
+             */
+            proxy_list?: string | null;
+            /**
+             * Quantity
+             * @default 1
+             */
+            quantity?: number;
+            /**
+             * Sizes
+             * @description empty: any size
+             */
+            sizes?: string[];
+            /**
+             * Store Ids
+             * @description empty: every store
+             */
+            store_ids?: string[];
+            /**
+             * Test Mode
+             * @default false
+             */
+            test_mode?: boolean;
+        };
+        /** RuleRead */
+        RuleRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Enabled */
+            enabled: boolean;
+            /** Events */
+            events: components["schemas"]["EventKind"][];
+            /** Group */
+            group: string | null;
+            /** Id */
+            id: string;
+            /** Keywords */
+            keywords: string;
+            /**
+             * Max Price
+             * @description minor units (cents)
+             */
+            max_price: number | null;
+            mode: components["schemas"]["TaskMode"];
+            /** Name */
+            name: string;
+            /** Priority */
+            priority: number;
+            /** Profile Id */
+            profile_id: string | null;
+            /** Proxy List Id */
+            proxy_list_id: string | null;
+            /** Quantity */
+            quantity: number;
+            /** Sizes */
+            sizes: string[];
+            /** Store Ids */
+            store_ids: string[];
+            /** Test Mode */
+            test_mode: boolean;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * RuleUpdate
+         * @description Only the fields sent change; null clears an optional one (max_price, profile, proxy_list, group).
+         */
+        RuleUpdate: {
+            /** Enabled */
+            enabled?: boolean | null;
+            /** Events */
+            events?: components["schemas"]["EventKind"][] | null;
+            /** Group */
+            group?: string | null;
+            /** Keywords */
+            keywords?: string | null;
+            /** Max Price */
+            max_price?: number | null;
+            mode?: components["schemas"]["TaskMode"] | null;
+            /** Name */
+            name?: string | null;
+            /** Priority */
+            priority?: number | null;
+            /** Profile */
+            profile?: string | null;
+            /** Proxy List */
+            proxy_list?: string | null;
+            /** Quantity */
+            quantity?: number | null;
+            /** Sizes */
+            sizes?: string[] | null;
+            /** Store Ids */
+            store_ids?: string[] | null;
+            /** Test Mode */
+            test_mode?: boolean | null;
         };
         /**
          * SettingsRead
@@ -799,6 +2366,35 @@ export interface components {
             monitor: components["schemas"]["MonitorDefaultsRead"];
             /** Version */
             version: string;
+        };
+        /** StatsRead */
+        StatsRead: {
+            /**
+             * Daily
+             * @description every UTC day of the range, oldest first
+             */
+            daily: components["schemas"]["DayRead"][];
+            /**
+             * Groups
+             * @description per store and mode
+             */
+            groups: components["schemas"]["GroupStatsRead"][];
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+            total: components["schemas"]["TallyRead"];
+            /**
+             * Truncated
+             * @description true: more attempts than the stats read; the oldest were left out
+             */
+            truncated: boolean;
+            /**
+             * Until
+             * Format: date-time
+             */
+            until: string;
         };
         /** StoreCreate */
         StoreCreate: {
@@ -848,6 +2444,26 @@ export interface components {
             /** Store Id */
             store_id: string;
         };
+        /** StoreProxyAssign */
+        StoreProxyAssign: {
+            /**
+             * Proxy List Id
+             * @description null: the store polls directly again
+             */
+            proxy_list_id: string | null;
+        };
+        /** StoreProxyRead */
+        StoreProxyRead: {
+            /**
+             * Proxy
+             * @description the one proxy (masked) the store goes through; null: direct
+             */
+            proxy: string | null;
+            /** Proxy List Id */
+            proxy_list_id: string | null;
+            /** Store Id */
+            store_id: string;
+        };
         /** StoreRead */
         StoreRead: {
             /** Enabled */
@@ -890,6 +2506,323 @@ export interface components {
             /** Watch Interval */
             watch_interval?: number | null;
         };
+        /** TallyRead */
+        TallyRead: {
+            /** Attempts */
+            attempts: number;
+            /**
+             * Failed
+             * @description failed or out of stock
+             */
+            failed: number;
+            /**
+             * Link Ready
+             * @description assist: the prefilled checkout reached the person
+             */
+            link_ready: number;
+            /**
+             * Needs Action
+             * @description challenge, queue, block or unknown outcome: handed to the person
+             */
+            needs_action: number;
+            /**
+             * Open
+             * @description still running
+             */
+            open: number;
+            /**
+             * Succeeded
+             * @description an order was placed
+             */
+            succeeded: number;
+            /**
+             * Success Rate
+             * @description (succeeded + link_ready + test_passed) / finished attempts; null before any finished
+             */
+            success_rate: number | null;
+            /** Test Passed */
+            test_passed: number;
+        };
+        /**
+         * TaskCreate
+         * @description At least one of url, handle, variant_id, sku or keywords.
+         */
+        TaskCreate: {
+            /** Group */
+            group?: string | null;
+            /** Handle */
+            handle?: string | null;
+            /**
+             * Keywords
+             * @description "+dunk -kids, jordan 1"
+             */
+            keywords?: string | null;
+            /**
+             * Max Price
+             * @description minor units (cents)
+             */
+            max_price?: number | null;
+            /** @default assist */
+            mode?: components["schemas"]["TaskMode"];
+            /**
+             * Profile
+             * @description profile id or name (browser mode needs one)
+             */
+            profile?: string | null;
+            /**
+             * Proxy List
+             * @description proxy list id or name
+             */
+            proxy_list?: string | null;
+            /**
+             * Quantity
+             * @default 1
+             */
+            quantity?: number;
+            /**
+             * Sizes
+             * @description first choice first; [] or ["any"]: any size
+             */
+            sizes?: string[];
+            /** Sku */
+            sku?: string | null;
+            /**
+             * Store
+             * @description store id or URL
+             */
+            store: string;
+            /**
+             * Test Mode
+             * @description everything but the final submission
+             * @default false
+             */
+            test_mode?: boolean;
+            /**
+             * Url
+             * @description product page URL
+             */
+            url?: string | null;
+            /** Variant Id */
+            variant_id?: string | null;
+        };
+        /** TaskDetailRead */
+        TaskDetailRead: {
+            /**
+             * Attempts
+             * @description checkout attempts started so far
+             */
+            attempts: number;
+            /**
+             * Checkout Attempts
+             * @description oldest first
+             */
+            checkout_attempts: components["schemas"]["AttemptRead"][];
+            /** Checkout Url */
+            checkout_url: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Event Id */
+            event_id: string | null;
+            /** Group */
+            group: string | null;
+            /** Handle */
+            handle: string | null;
+            /** Id */
+            id: string;
+            /** Keywords */
+            keywords: string | null;
+            /**
+             * Max Price
+             * @description minor units (cents)
+             */
+            max_price: number | null;
+            mode: components["schemas"]["TaskMode"];
+            /** Profile Id */
+            profile_id: string | null;
+            /** Proxy List Id */
+            proxy_list_id: string | null;
+            /** Quantity */
+            quantity: number;
+            /** Rule Id */
+            rule_id: string | null;
+            /** Sizes */
+            sizes: string[];
+            /** Sku */
+            sku: string | null;
+            status: components["schemas"]["TaskStatus"];
+            /** Status Reason */
+            status_reason: string | null;
+            /** Store Id */
+            store_id: string;
+            /** Test Mode */
+            test_mode: boolean;
+            /**
+             * Transitions
+             * @description oldest first
+             */
+            transitions: components["schemas"]["TransitionRead"][];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Url */
+            url: string | null;
+            /** Variant Id */
+            variant_id: string | null;
+        };
+        /** TaskImport */
+        TaskImport: {
+            /**
+             * Content
+             * @description CSV: store,url,handle,variant_id,sku,keywords,sizes,quantity,profile,mode,max_price,proxy_list,group,test_mode (sizes `9;9.5`, max_price in major units `180.00`)
+             */
+            content: string;
+        };
+        /**
+         * TaskMode
+         * @enum {string}
+         */
+        TaskMode: "assist" | "browser";
+        /** TaskProblem */
+        TaskProblem: {
+            /** Field */
+            field: string;
+            /**
+             * Item
+             * @description task / data row, counted from 1; 0 is the request as a whole
+             */
+            item: number;
+            /** Reason */
+            reason: string;
+        };
+        /** TaskRead */
+        TaskRead: {
+            /**
+             * Attempts
+             * @description checkout attempts started so far
+             */
+            attempts: number;
+            /** Checkout Url */
+            checkout_url: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Event Id */
+            event_id: string | null;
+            /** Group */
+            group: string | null;
+            /** Handle */
+            handle: string | null;
+            /** Id */
+            id: string;
+            /** Keywords */
+            keywords: string | null;
+            /**
+             * Max Price
+             * @description minor units (cents)
+             */
+            max_price: number | null;
+            mode: components["schemas"]["TaskMode"];
+            /** Profile Id */
+            profile_id: string | null;
+            /** Proxy List Id */
+            proxy_list_id: string | null;
+            /** Quantity */
+            quantity: number;
+            /** Rule Id */
+            rule_id: string | null;
+            /** Sizes */
+            sizes: string[];
+            /** Sku */
+            sku: string | null;
+            status: components["schemas"]["TaskStatus"];
+            /** Status Reason */
+            status_reason: string | null;
+            /** Store Id */
+            store_id: string;
+            /** Test Mode */
+            test_mode: boolean;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Url */
+            url: string | null;
+            /** Variant Id */
+            variant_id: string | null;
+        };
+        /**
+         * TaskStatus
+         * @enum {string}
+         */
+        TaskStatus: "idle" | "waiting" | "carting" | "checking_out" | "submitted" | "success" | "failed" | "needs_action" | "cancelled";
+        /** TaskStatusData */
+        TaskStatusData: {
+            /** Attempts */
+            attempts: number;
+            /** Checkout Url */
+            checkout_url: string | null;
+            status: components["schemas"]["TaskStatus"];
+            /** Status Reason */
+            status_reason: string | null;
+            /** Task Id */
+            task_id: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * TaskUpdate
+         * @description Only the fields sent change; null clears an optional one (profile, max_price, group, …).
+         */
+        TaskUpdate: {
+            /** Group */
+            group?: string | null;
+            /** Handle */
+            handle?: string | null;
+            /** Keywords */
+            keywords?: string | null;
+            /**
+             * Max Price
+             * @description minor units (cents)
+             */
+            max_price?: number | null;
+            mode?: components["schemas"]["TaskMode"] | null;
+            /**
+             * Profile
+             * @description profile id or name (browser mode needs one)
+             */
+            profile?: string | null;
+            /**
+             * Proxy List
+             * @description proxy list id or name
+             */
+            proxy_list?: string | null;
+            /** Quantity */
+            quantity?: number | null;
+            /**
+             * Sizes
+             * @description first choice first; [] or ["any"]: any size
+             */
+            sizes?: string[] | null;
+            /** Sku */
+            sku?: string | null;
+            /** Test Mode */
+            test_mode?: boolean | null;
+            /** Url */
+            url?: string | null;
+            /** Variant Id */
+            variant_id?: string | null;
+        };
         /** TokenRead */
         TokenRead: {
             /**
@@ -897,6 +2830,19 @@ export interface components {
              * @description The new admin access token. Shown once: it is stored only as a hash.
              */
             token: string;
+        };
+        /** TransitionRead */
+        TransitionRead: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** @description null: created */
+            from_status: components["schemas"]["TaskStatus"] | null;
+            /** Reason */
+            reason: string;
+            to_status: components["schemas"]["TaskStatus"];
         };
         /** VariantRead */
         VariantRead: {
@@ -925,7 +2871,7 @@ export interface components {
          * WsMessage
          * @description Any message the server sends on /ws.
          */
-        WsMessage: components["schemas"]["WsEventMessage"] | components["schemas"]["WsStoreHealthMessage"] | components["schemas"]["WsNotificationMessage"] | components["schemas"]["WsPingMessage"];
+        WsMessage: components["schemas"]["WsEventMessage"] | components["schemas"]["WsStoreHealthMessage"] | components["schemas"]["WsNotificationMessage"] | components["schemas"]["WsTaskMessage"] | components["schemas"]["WsPingMessage"];
         /**
          * WsNotificationMessage
          * @description An alert delivery was attempted: sent, pending (will retry) or failed, and why.
@@ -960,6 +2906,18 @@ export interface components {
              * @enum {string}
              */
             type: "store_health";
+        };
+        /**
+         * WsTaskMessage
+         * @description A task moved (waiting, carting, checking out, submitted, finished): the row updates live.
+         */
+        WsTaskMessage: {
+            data: components["schemas"]["TaskStatusData"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "task";
         };
     };
     responses: never;
@@ -1575,6 +3533,132 @@ export interface operations {
             };
         };
     };
+    listCheckouts: {
+        parameters: {
+            query?: {
+                store_id?: string | null;
+                mode?: components["schemas"]["TaskMode"] | null;
+                status?: components["schemas"]["AttemptStatus"][] | null;
+                since?: string | null;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getCheckoutStats: {
+        parameters: {
+            query?: {
+                /** @description default: 30 days before until */
+                since?: string | null;
+                /** @description default: now */
+                until?: string | null;
+                store_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatsRead"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     listDeliveries: {
         parameters: {
             query?: {
@@ -1829,6 +3913,1560 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProductHistoryRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listProfiles: {
+        parameters: {
+            query?: {
+                /** @description only this group's profiles */
+                group?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileRead"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    createProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileRead"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    exportProfiles: {
+        parameters: {
+            query?: {
+                format?: components["schemas"]["ExchangeFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The profiles, cards as brand and last four digits only */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>[];
+                    "text/csv": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listProfileGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupRead"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    renameProfileGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupRename"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileCount"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    importProfiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description Nothing imported: every problem, by row */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    moveProfiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfilesMove"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileCount"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                profile_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                profile_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                profile_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileRead"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listProxyLists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProxyListRead"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    createProxyList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProxyListCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProxyListRead"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listProxyAssignments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreProxyRead"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    assignStoreProxyList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                store_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StoreProxyAssign"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreProxyRead"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getProxyList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                list_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProxyListRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteProxyList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                list_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateProxyList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                list_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProxyListUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProxyListRead"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    testProxyList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                list_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProxyTestRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProxyTestResultRead"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    createQuickTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuickTask"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRead"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleRead"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    createRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleRead"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    backtestRuleSpec: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BacktestRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BacktestRead"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleRead"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    backtestRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BacktestWindow"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BacktestRead"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Unauthorized */
@@ -2248,6 +5886,1277 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listTasks: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["TaskStatus"][] | null;
+                store_id?: string | null;
+                group?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRead"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    createTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRead"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    bulkTaskAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResultRead"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    bulkCreateTasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRead"][];
+                };
+            };
+            /** @description Nothing written: every problem, by item */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    exportTasks: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["TaskStatus"][] | null;
+                store_id?: string | null;
+                group?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listTaskGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string[];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    startTaskGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupAction"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResultRead"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stopTaskGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupAction"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResultRead"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    importTasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskImport"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRead"][];
+                };
+            };
+            /** @description Nothing written: every problem, by item */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskDetailRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRead"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    startTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRead"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stopTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listInboundChannels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundChannelRead"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    createInboundChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InboundChannelCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundChannelSecret"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getInboundChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundChannelRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteInboundChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateInboundChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InboundChannelUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundChannelRead"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rotateInboundChannelSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundChannelSecret"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    receiveInboundWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Phantom-Signature"?: string | null;
+                "X-Phantom-Timestamp"?: string | null;
+            };
+            path: {
+                channel: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -3,6 +3,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { useLiveStore } from "../store/live";
 import { applyLiveMessage } from "./liveCache";
+import { applyCheckoutMessage } from "./queries/checkoutLive";
 import { LiveConnection, defaultSocketUrl, type SocketFactory } from "./liveConnection";
 
 export interface UseLiveEventsOptions {
@@ -25,7 +26,10 @@ export function useLiveEvents(options: UseLiveEventsOptions = {}): () => void {
     const setStatus = useLiveStore.getState().setStatus;
     const conn = new LiveConnection({
       url: url ?? defaultSocketUrl(),
-      onMessage: (message) => applyLiveMessage(queryClient, message),
+      onMessage: (message) => {
+        applyLiveMessage(queryClient, message);
+        applyCheckoutMessage(queryClient, message);
+      },
       onStatus: (status, info) => setStatus(status, info),
       ...(createSocket ? { createSocket } : {}),
       ...(baseDelayMs !== undefined ? { baseDelayMs } : {}),

@@ -110,6 +110,10 @@ export const KIND_LABELS: Record<EventKind, string> = {
   price_change: "Price change",
   password_up: "Password up",
   password_down: "Password down",
+  checkout_link: "Checkout ready",
+  checkout_success: "Checkout success",
+  checkout_failed: "Checkout failed",
+  needs_action: "Action needed",
 };
 
 /** Colours match the Discord embeds the alerts carry. */
@@ -121,6 +125,10 @@ export const KIND_COLOURS: Record<EventKind, string> = {
   price_change: "#f39c12",
   password_up: "#9b59b6",
   password_down: "#f1c40f",
+  checkout_link: "#5865f2",
+  checkout_success: "#27ae60",
+  checkout_failed: "#c0392b",
+  needs_action: "#e67e22",
 };
 
 export function kindLabel(kind: EventKind): string {

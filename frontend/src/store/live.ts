@@ -10,6 +10,20 @@ export type SocketStatus = "idle" | "connecting" | "open" | "reconnecting" | "cl
 
 export const FEED_LIMIT = 200;
 export const NOTIFICATION_LIMIT = 50;
+export const CHECKOUT_ALERT_LIMIT = 5;
+
+/** A checkout waiting for the person (assist link ready, or a challenge to solve): shown until dismissed. */
+export interface CheckoutAlert {
+  /** The event's id. */
+  id: string;
+  kind: EventRead["kind"];
+  link: string | null;
+  title: string;
+  storeName: string;
+  detail: string | null;
+  taskId: string | null;
+  at: string;
+}
 
 export interface LiveState {
   status: SocketStatus;
@@ -23,10 +37,14 @@ export interface LiveState {
   /** Ids of events that arrived over the socket (to highlight them). */
   fresh: ReadonlySet<string>;
   notifications: NotificationMessage[];
+  /** Newest first, unique by id, at most CHECKOUT_ALERT_LIMIT. */
+  checkoutAlerts: CheckoutAlert[];
   setStatus: (status: SocketStatus, details?: { attempt?: number; retryAt?: number | null }) => void;
   touch: (at: number) => void;
   pushEvent: (event: EventRead) => void;
   pushNotification: (message: NotificationMessage) => void;
+  pushCheckoutAlert: (alert: CheckoutAlert) => void;
+  dismissCheckoutAlert: (id: string) => void;
   reset: () => void;
 }
 
@@ -38,6 +56,7 @@ const initial = {
   feed: [] as EventRead[],
   fresh: new Set<string>() as ReadonlySet<string>,
   notifications: [] as NotificationMessage[],
+  checkoutAlerts: [] as CheckoutAlert[],
 };
 
 export const useLiveStore = create<LiveState>()((set) => ({
@@ -60,5 +79,12 @@ export const useLiveStore = create<LiveState>()((set) => ({
     }),
   pushNotification: (message) =>
     set((s) => ({ notifications: [message, ...s.notifications].slice(0, NOTIFICATION_LIMIT) })),
+  pushCheckoutAlert: (alert) =>
+    set((s) =>
+      s.checkoutAlerts.some((a) => a.id === alert.id)
+        ? s
+        : { checkoutAlerts: [alert, ...s.checkoutAlerts].slice(0, CHECKOUT_ALERT_LIMIT) },
+    ),
+  dismissCheckoutAlert: (id) => set((s) => ({ checkoutAlerts: s.checkoutAlerts.filter((a) => a.id !== id) })),
   reset: () => set({ ...initial, fresh: new Set<string>() }),
 }));

@@ -1,9 +1,9 @@
 /** Parsing of the messages the backend sends on `/ws` (their types come from the OpenAPI schema). */
 import type { WsMessage } from "../api/models";
 
-export type { NotificationMessage, StoreHealthMessage, WsMessage } from "../api/models";
+export type { NotificationMessage, StoreHealthMessage, TaskStatusMessage, WsMessage } from "../api/models";
 
-const TYPES = new Set(["event", "store_health", "notification", "ping"]);
+const TYPES = new Set(["event", "store_health", "notification", "task", "ping"]);
 
 /** Parses one frame; unknown or malformed frames give null (a newer server may send more types). */
 export function parseWsMessage(raw: unknown): WsMessage | null {

@@ -15,7 +15,10 @@ from phantom.api.live_schemas import PING, message_of, openapi_components
 from phantom.domain.auth import Credentials
 from phantom.domain.health import HealthStatus, StoreHealth
 from phantom.domain.notifications import OutboxStatus
+from phantom.domain.tasks import TaskStatus
+from tests.fakes import FakeDatabase
 from tests.unit.services.factories import outbox_row, store, stored_event
+from tests.unit.services.task_factories import seed_task
 
 
 class TestCredentialsOf:
@@ -76,6 +79,20 @@ class TestFeedMessages:
                 "polls": 3,
             },
         }
+
+    def test_task_status(self) -> None:
+        task = seed_task(FakeDatabase(), "t1", TaskStatus.CHECKING_OUT, attempts=2, status_reason="attempt 2")
+        message = json.loads(message_of("task", task) or "")
+        assert message["type"] == "task"
+        assert message["data"] == {
+            "task_id": "t1",
+            "status": "checking_out",
+            "status_reason": "attempt 2",
+            "attempts": 2,
+            "checkout_url": None,
+            "updated_at": message["data"]["updated_at"],
+        }
+        assert message_of("task", "not a task") is None
 
     def test_notification(self) -> None:
         row = outbox_row("o1", status=OutboxStatus.FAILED)

@@ -64,6 +64,17 @@ function EventRow({ event, fresh }: { event: EventRead; fresh: boolean }) {
         </span>
       </td>
       <td className="num right muted">{latency !== null ? formatDuration(latency) : "—"}</td>
+      <td className="actions">
+        {event.task_id ? (
+          <Link to={`/tasks/${encodeURIComponent(event.task_id)}`} className="small" title="The task this checkout belongs to">
+            View task
+          </Link>
+        ) : event.product_url ? (
+          <Link to={`/tasks?${new URLSearchParams({ new: "1", store: event.store_id, product: event.product_url }).toString()}`} className="small" title="Create a task for this product">
+            Task
+          </Link>
+        ) : null}
+      </td>
     </tr>
   );
 }
@@ -133,6 +144,7 @@ export function EventsPage() {
                   <th>Price</th>
                   <th>Sizes</th>
                   <th className="right">Latency</th>
+                  <th />
                 </tr>
               </thead>
               <tbody>

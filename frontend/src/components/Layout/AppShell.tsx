@@ -8,6 +8,11 @@ export const NAV = [
   { to: "/monitors", label: "Monitors", icon: "◎" },
   { to: "/products", label: "Products", icon: "▦" },
   { to: "/events", label: "Events", icon: "≡" },
+  { to: "/tasks", label: "Tasks", icon: "▶" },
+  { to: "/rules", label: "Rules", icon: "⚑" },
+  { to: "/checkouts", label: "Checkouts", icon: "✓" },
+  { to: "/profiles", label: "Profiles", icon: "☺" },
+  { to: "/proxies", label: "Proxies", icon: "⇄" },
   { to: "/notifications", label: "Notifications", icon: "✉" },
   { to: "/settings", label: "Settings", icon: "⚙" },
 ] as const;

@@ -62,6 +62,10 @@ const WORDS: Record<EventKind, string> = {
   price_change: "Price change",
   password_up: "Password page up",
   password_down: "Password page down",
+  checkout_link: "Checkout ready",
+  checkout_success: "Checkout success",
+  checkout_failed: "Checkout failed",
+  needs_action: "Action needed",
 };
 
 const SIZES = ["8", "8.5", "9", "9.5", "10", "10.5", "11"];

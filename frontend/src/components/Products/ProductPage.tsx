@@ -51,6 +51,9 @@ export function ProductPage({ storeId, productId }: { storeId: string; productId
               Open on the store ↗
             </a>
           ) : null}
+          <Link to={`/tasks?${new URLSearchParams({ new: "1", store: p.store_id, product: p.url || p.handle }).toString()}`} className="button primary" style={{ alignSelf: "flex-start" }}>
+            Create task
+          </Link>
         </section>
         <div className="stack">
           <section className="panel">
