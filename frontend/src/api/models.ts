@@ -32,7 +32,8 @@ export type StoreHealthMessage = Schemas["StoreHealthData"];
 export type NotificationMessage = Schemas["NotificationData"];
 export type TaskStatusMessage = Schemas["TaskStatusData"];
 
-export const EVENT_KINDS: readonly EventKind[] = [
+/** What changed in a store. */
+export const STORE_EVENT_KINDS: readonly EventKind[] = [
   "new_product",
   "new_variant",
   "restock",
@@ -63,6 +64,9 @@ export type StoreProxyRead = Schemas["StoreProxyRead"];
 
 /** Event kinds about checkouts (the task runner's), as opposed to store changes. */
 export const CHECKOUT_EVENT_KINDS: readonly EventKind[] = ["checkout_link", "checkout_success", "checkout_failed", "needs_action"];
+
+/** Every kind in the event log: filters and notification routing offer them all. */
+export const EVENT_KINDS: readonly EventKind[] = [...STORE_EVENT_KINDS, ...CHECKOUT_EVENT_KINDS];
 
 // ---- tasks, rules, checkouts ----
 export type TaskStatus = Schemas["TaskStatus"];
