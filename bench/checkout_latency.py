@@ -3,7 +3,8 @@
 Detection-to-link latency of the Shopify assist checkout (target: p95 <= 50 ms). Starts the sim and a real
 `phantom serve` (fresh SQLite, stores polled every 0.5 s, `checkout.open_browser = false`), creates a
 profile and an assist rule over the API, listens on /ws with the admin token, drops products one by one
-and pairs each with its new_product event, checkout_link message, checkout attempt and Discord embed.
+and pairs each with its new_product event, checkout_link message, checkout attempt and Discord embed,
+while sampling how long Phantom's event-loop thread ran and waited for a CPU (other processes' work).
 Prints a table and writes bench/results/<time>-checkout.json; exit status 1 when the target is missed.
 """
 
@@ -15,6 +16,7 @@ import contextlib
 import json
 import os
 import random
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -24,8 +26,18 @@ from typing import Any
 
 import aiohttp
 
-from bench import procs
-from bench.checkout_timing import TARGET_MS, Drop, Received, match_drops, measures, passed, summarise, table
+from bench import checkout_profile, procs
+from bench.checkout_timing import (
+    TARGET_MS,
+    Drop,
+    Received,
+    SchedSample,
+    match_drops,
+    measures,
+    passed,
+    summarise,
+    table,
+)
 from bench.harness import SIM_CPU, Harness, cpus, harness
 from bench.phantom_proc import PhantomConfig, first_run_token
 from bench.report import RESULTS_DIR, machine
@@ -33,6 +45,7 @@ from bench.report import RESULTS_DIR, machine
 SINK = "checkout"
 KEYWORDS = "latency probe"
 CHECKOUT_TOML = "[checkout]\nopen_browser = false\n"
+SAMPLE_PERIOD = 0.002
 HTTP_TIMEOUT = aiohttp.ClientTimeout(total=15)
 PROFILE = {
     "name": "Bench",
@@ -92,6 +105,54 @@ class Api:
         return items
 
 
+def sched_ns(pid: int) -> tuple[int, int]:
+    """(ns on a CPU, ns runnable but waiting for one) summed over the process's threads
+    (/proc/<pid>/task/*/schedstat); (0, 0) when unreadable."""
+    ran = waited = 0
+    for stat in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text(encoding="ascii").split()
+            ran, waited = ran + int(fields[0]), waited + int(fields[1])
+    return ran, waited
+
+
+def thread_sched_ns(pid: int, tid: int) -> tuple[int, int] | None:
+    try:
+        fields = Path(f"/proc/{pid}/task/{tid}/schedstat").read_text(encoding="ascii").split()
+        return int(fields[0]), int(fields[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+async def sample_loop_thread(pid: int, into: list[SchedSample], period: float, max_samples: int) -> None:
+    """Every `period` s, the cumulative CPU and run-queue wait of Phantom's main (event-loop) thread."""
+    while len(into) < max_samples:
+        found = thread_sched_ns(pid, pid)
+        if found is None:
+            return
+        into.append((time.time(), *found))
+        await asyncio.sleep(period)
+
+
+class SchedWindow:
+    """A process's CPU time and run-queue wait (time runnable but kept off a CPU by other work) between
+    `__init__` and `close()`."""
+
+    def __init__(self, pid: int) -> None:
+        self._pid = pid
+        self._ran, self._waited = sched_ns(pid)
+        self._started = time.monotonic()
+
+    def close(self) -> dict[str, float]:
+        ran, waited = sched_ns(self._pid)
+        seconds = time.monotonic() - self._started
+        return {
+            "seconds": round(seconds, 2),
+            "cpu_ms": round((ran - self._ran) / 1e6, 1),
+            "runqueue_wait_ms": round((waited - self._waited) / 1e6, 1),
+        }
+
+
 async def record(ws: aiohttp.ClientWebSocketResponse, into: list[Received]) -> None:
     """Keep every `event` message with the local receive time (taken first, before parsing)."""
     async for message in ws:
@@ -142,10 +203,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             db_path=run_dir / "phantom.db",
             data_dir=run_dir / "data",
             interval=args.interval,
-            events=("new_product", "checkout_link"),
+            events=tuple(args.alerts),
             extra_toml=CHECKOUT_TOML,
         )
-        child, base = await h.start_phantom("phantom", config, ready_timeout=60)
+        profile_args: list[str] = []
+        if args.profile:
+            args.profile.unlink(missing_ok=True)  # a stale dump must not pass for this run's
+            profile_args = ["-m", "cProfile", "-o", str(args.profile.resolve())]
+        child, base = await h.start_phantom("phantom", config, ready_timeout=60, python_args=profile_args)
         token = first_run_token(child.log_text())
         if token is None:
             raise RuntimeError("no first-start token in phantom's output")
@@ -160,24 +225,39 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         }
         await api.call("POST", "/api/rules", rule)
         received: list[Received] = []
+        samples: list[SchedSample] = []
+        sched: dict[str, dict[str, float]] = {}
         ws_url = base.replace("http://", "ws://", 1) + "/ws"
         async with h.session.ws_connect(ws_url, headers=api.headers, heartbeat=None) as ws:
             recorder = asyncio.create_task(record(ws, received))
+            # A sample every 2 ms, for at most the whole run's timeout.
+            sampler = asyncio.create_task(
+                sample_loop_thread(child.pid, samples, SAMPLE_PERIOD, int(args.timeout / SAMPLE_PERIOD))
+            )
             try:
                 await asyncio.sleep(args.interval * 3)  # every store past its baseline poll
+                quiet = SchedWindow(child.pid)
+                await asyncio.sleep(args.quiet)  # what polling alone costs, for the CPU per drop
+                sched["quiet"] = quiet.close()
                 print(f"{args.drops} drops over {len(stores)} stores ...", flush=True)
+                busy = SchedWindow(child.pid)
                 drops = await make_drops(h, stores, args.drops, rng)
                 await wait_links(received, len(drops), max_wait=args.interval * 4 + 10)
+                sched["drops"] = busy.close()
                 await asyncio.sleep(1.0)  # late duplicates and Discord deliveries
             finally:
-                recorder.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await recorder
+                for task in (recorder, sampler):
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
         attempts = await api.checkouts(max_pages=args.drops // 200 + 5)
         sink = await h.client.messages(SINK)
-        code = await h.stop(child)
+        # cProfile writes its file only when Phantom's main returns: SIGINT, which uvicorn turns into a
+        # KeyboardInterrupt after its clean shutdown (SIGTERM would end the process by the signal).
+        code = await h.stop(child, signal.SIGINT if args.profile else signal.SIGTERM)
+        log_text = child.log_text()
     load.append(os.getloadavg()[0])
-    timings = match_drops(drops, received, attempts, sink)
+    timings = match_drops(drops, received, attempts, sink, log_text, samples)
     return {
         "started_at": datetime.now(UTC).isoformat(),
         "command": " ".join(["python -m bench.checkout_latency", *sys.argv[1:]]),
@@ -188,9 +268,21 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "target_ms": TARGET_MS,
         "load_average": load,  # 1-minute load before and after: the machine is shared
         "phantom_exit": code,
+        "alert_kinds": args.alerts,
+        # Phantom's CPU time and run-queue wait (runnable, but other work held the CPU): polling alone,
+        # then over the drops; the difference per drop is what one drop costs Phantom in CPU.
+        "phantom_sched": {**sched, "cpu_ms_per_drop": cpu_per_drop(sched, args.drops)},
         "summary": summarise(timings),
         "per_drop": [{"store": t.drop.store, "title": t.drop.title, **measures(t)} for t in timings],
     }
+
+
+def cpu_per_drop(sched: dict[str, dict[str, float]], drops: int) -> float | None:
+    quiet, busy = sched.get("quiet"), sched.get("drops")
+    if not quiet or not busy or quiet["seconds"] <= 0:
+        return None
+    polling = quiet["cpu_ms"] / quiet["seconds"] * busy["seconds"]
+    return round((busy["cpu_ms"] - polling) / drops, 2)
 
 
 def save(result: dict[str, Any], directory: Path = RESULTS_DIR) -> Path:
@@ -210,6 +302,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--interval", type=float, default=0.5, help="poll interval, seconds")
     p.add_argument("--products", type=int, default=60, help="catalogue size of each simulated store")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--profile", type=Path, help="run Phantom under cProfile, write the dump here")
+    p.add_argument(
+        "--quiet", type=float, default=4.0, help="seconds of polling only, measured before the drops"
+    )
+    p.add_argument(
+        "--alerts",
+        type=lambda text: [k for k in text.split(",") if k],
+        default=["new_product", "checkout_link"],
+        help="event kinds the Discord channel sends (comma-separated)",
+    )
     p.add_argument("--timeout", type=float, default=300.0, help="the whole run, seconds")
     args = p.parse_args(argv)
     if not 1 <= args.drops <= 5000 or not 1 <= args.stores <= 500:
@@ -222,6 +324,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     result = asyncio.run(asyncio.wait_for(run(args), args.timeout))
     print()
     print(table(result["summary"]))
+    before, after = result["load_average"]
+    print(f"1-minute load average {before:.2f} before, {after:.2f} after (2 CPUs, shared)")
+    sched = result["phantom_sched"]
+    for name in ("quiet", "drops"):
+        w = sched[name]
+        print(
+            f"Phantom, {name + ':':<7}{w['seconds']:5.1f} s, on CPU {w['cpu_ms']:6.0f} ms, "
+            f"runnable but waiting for a CPU {w['runqueue_wait_ms']:6.0f} ms"
+        )
+    print(f"Phantom CPU per drop (beyond polling): {sched['cpu_ms_per_drop']} ms")
+    if args.profile:
+        if args.profile.exists():
+            rows = checkout_profile.breakdown(args.profile, args.drops)
+            result["profile"] = {"file": str(args.profile), "steps": rows}
+            print(checkout_profile.render(rows))
+        else:
+            print(f"no profile written to {args.profile}")
     print(f"\nresults written to {save(result)}")
     return 0 if passed(result["summary"]) else 1
 

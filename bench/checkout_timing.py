@@ -2,14 +2,22 @@
 detection-to-link time into phases, and summarise it.
 
 Every time is epoch seconds (`time.time()`, or Phantom's UTC datetimes converted); all processes run on
-one machine, so one clock. Phases of one drop:
+one machine, so one clock. Phases of one drop, from the API's timestamps and the `event_detected` lines
+Phantom logs right after committing an event and before publishing it:
 
-    made_at ──poll──► detected_at ──rules──► attempt created_at ──build──► link_at ──publish──► WS receive
-                          └───────────────── event write + publish ─────────────► new_product WS receive
+    made_at ─poll─► detected_at ─write─► new_product logged ─match─► attempt created_at ─prepare─►
+        link_at ─record─► checkout_link logged ─deliver─► checkout_link received on /ws
+
+write: the monitor's transaction (event, outbox, read model, snapshot). match: the rules queue and
+`rules.on_event`'s transaction (task insert), the task's start. prepare: `checkout._prepare`'s reads,
+attempt insert and commit, and the assist module. record: `checkout._record`'s transaction (attempt,
+task, link event, outbox). deliver: bus → /ws pump → JSON → socket → the bench's read.
 """
 
 from __future__ import annotations
 
+import bisect
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -53,6 +61,9 @@ class DropTiming:
     attempt_created_at: float | None = None
     link_at: float | None = None
     discord_received_at: float | None = None  # the "Checkout ready" embed at the sim's webhook sink
+    event_logged_at: float | None = None  # Phantom's `event_detected` log line of the new_product
+    link_logged_at: float | None = None  # … and of the checkout_link
+    loop: tuple[float, float] | None = None  # Phantom's loop thread (ms on a CPU, ms waiting) until the link
 
 
 def epoch(value: object) -> float | None:
@@ -60,6 +71,23 @@ def epoch(value: object) -> float | None:
     if not isinstance(value, str):
         return None
     return datetime.fromisoformat(value).timestamp()
+
+
+def logged_events(log_text: str) -> dict[tuple[str, str, str], float]:
+    """(store name, kind, product title) -> time of the first `event_detected` line Phantom logged for it."""
+    found: dict[tuple[str, str, str], float] = {}
+    for line in log_text.splitlines():
+        if '"event_detected"' not in line:
+            continue
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        at = epoch(entry.get("timestamp"))
+        key = (str(entry.get("store")), str(entry.get("kind")), str(entry.get("product")))
+        if at is not None and key not in found:
+            found[key] = at
+    return found
 
 
 def _ms(start: float | None, end: float | None) -> float | None:
@@ -71,10 +99,18 @@ def match_drops(
     received: Iterable[Received],
     attempts: Iterable[Mapping[str, Any]],
     sink_messages: Iterable[Mapping[str, Any]] = (),
+    log_text: str = "",
+    sched: Sequence[SchedSample] = (),
 ) -> list[DropTiming]:
     """Pair every drop with its new_product event (store name + title), then that product's checkout_link
-    message, checkout attempt (store id + product id, first attempt) and Discord embed (variant id)."""
+    message, checkout attempt (store id + product id, first attempt), Discord embed (variant id) and
+    Phantom's log lines (store name + title); and, from `sched`, how long Phantom's event-loop thread ran
+    and waited for a CPU between detection and the link's arrival."""
     timings = {(d.store, d.title): DropTiming(d) for d in drops}
+    logged = logged_events(log_text)
+    for timing in timings.values():
+        timing.event_logged_at = logged.get((timing.drop.store, "new_product", timing.drop.title))
+        timing.link_logged_at = logged.get((timing.drop.store, "checkout_link", timing.drop.title))
     by_product: dict[tuple[str, str], DropTiming] = {}
     links: list[Received] = []
     for r in sorted(received, key=lambda m: m.at):
@@ -109,7 +145,34 @@ def match_drops(
             t = by_variant.get(found.group(1)) if found else None
             if t is not None and t.discord_received_at is None:
                 t.discord_received_at = float(m["received_at"])
+    for t in timings.values():
+        if t.detected_at is not None and t.link_received_at is not None:
+            t.loop = sched_between(sched, t.detected_at, t.link_received_at)
     return [timings[(d.store, d.title)] for d in drops]
+
+
+SchedSample = tuple[float, int, int]  # (time.time(), ns on a CPU, ns runnable but waiting), cumulative
+
+
+def _at(samples: Sequence[SchedSample], when: float) -> tuple[float, float] | None:
+    """Cumulative (cpu ns, wait ns) at `when`, interpolated between the samples around it (time order)."""
+    i = bisect.bisect_left(samples, when, key=lambda s: s[0])
+    if i == len(samples) or (i == 0 and samples[0][0] != when):
+        return None
+    t1, c1, w1 = samples[i]
+    if t1 == when:
+        return float(c1), float(w1)
+    t0, c0, w0 = samples[i - 1]
+    f = (when - t0) / (t1 - t0)
+    return c0 + (c1 - c0) * f, w0 + (w1 - w0) * f
+
+
+def sched_between(samples: Sequence[SchedSample], start: float, end: float) -> tuple[float, float] | None:
+    """(ms on a CPU, ms waiting for one) between two times; None when the samples do not cover both."""
+    a, b = _at(samples, start), _at(samples, end)
+    if a is None or b is None:
+        return None
+    return (b[0] - a[0]) / 1e6, (b[1] - a[1]) / 1e6
 
 
 def _embed_urls(body: object) -> list[str]:
@@ -122,22 +185,39 @@ MEASURES: tuple[tuple[str, str], ...] = (
     ("server", "server detection -> link (attempt link_at - detected_at)"),
     ("ws", "WS-delivered detection -> link (receive - detected_at)"),
     ("discord", "Discord-delivered detection -> link (sink receive - detected_at)"),
-    ("rules", "  phase detected_at -> attempt created_at (event write, rules, task)"),
-    ("build", "  phase attempt created_at -> link_at (attempt commit, link)"),
-    ("publish", "  phase link_at -> WS receive (link event write, publish, /ws)"),
+    ("write", "  1 write:   detected_at -> new_product logged"),
+    ("match", "  2 match:   new_product logged -> attempt created_at"),
+    ("prepare", "  3 prepare: attempt created_at -> link_at"),
+    ("record", "  4 record:  link_at -> checkout_link logged"),
+    ("deliver", "  5 deliver: checkout_link logged -> WS receive"),
+    ("loop_cpu", "Phantom's loop thread on a CPU, detection -> WS receive"),
+    ("loop_wait", "Phantom's loop thread runnable but waiting for a CPU, same window"),
+    ("ws_less_wait", "WS-delivered minus that wait (had Phantom always had its CPU)"),
     ("event_ws", "new_product detected_at -> its WS receive"),
     ("poll", "drop visible -> detected_at (poll wait, context)"),
 )
 
 
+PHASES = ("write", "match", "prepare", "record", "deliver")
+SLOWEST_COLUMNS = (*PHASES, "ws", "loop_wait")
+SLOWEST = 5
+
+
 def measures(t: DropTiming) -> dict[str, float | None]:
+    ws = _ms(t.detected_at, t.link_received_at)
+    cpu, wait = t.loop if t.loop is not None else (None, None)
     return {
         "server": _ms(t.attempt_detected_at, t.link_at),
-        "ws": _ms(t.detected_at, t.link_received_at),
+        "ws": ws,
         "discord": _ms(t.detected_at, t.discord_received_at),
-        "rules": _ms(t.detected_at, t.attempt_created_at),
-        "build": _ms(t.attempt_created_at, t.link_at),
-        "publish": _ms(t.link_at, t.link_received_at),
+        "write": _ms(t.detected_at, t.event_logged_at),
+        "match": _ms(t.event_logged_at, t.attempt_created_at),
+        "prepare": _ms(t.attempt_created_at, t.link_at),
+        "record": _ms(t.link_at, t.link_logged_at),
+        "deliver": _ms(t.link_logged_at, t.link_received_at),
+        "loop_cpu": cpu,
+        "loop_wait": wait,
+        "ws_less_wait": ws - wait if ws is not None and wait is not None else None,
         "event_ws": _ms(t.detected_at, t.event_received_at),
         "poll": _ms(t.drop.made_at, t.detected_at),
     }
@@ -171,6 +251,9 @@ def summarise(timings: Sequence[DropTiming]) -> dict[str, Any]:
     }
     for key, _ in MEASURES:
         summary[key] = stats([v for m in per_drop if (v := m[key]) is not None])
+    # Where the tail goes: the slowest drops by WS-delivered time, phase by phase.
+    ranked = sorted((m for m in per_drop if m["ws"] is not None), key=lambda m: -(m["ws"] or 0.0))
+    summary["slowest"] = [{k: m[k] for k in SLOWEST_COLUMNS} for m in ranked[:SLOWEST]]
     return summary
 
 
@@ -194,6 +277,10 @@ def table(summary: Mapping[str, Any], target_ms: float = TARGET_MS) -> str:
     for key, label in MEASURES:
         s = summary[key]
         lines.append(f"  {label:<72}{s['n']:>4}{cell(s['p50']):>9}{cell(s['p95']):>9}{cell(s['max']):>9}")
+    if summary["slowest"]:
+        lines.append(f"  slowest drops (ms): {'  '.join(f'{p:>9}' for p in SLOWEST_COLUMNS)}")
+        for m in summary["slowest"]:
+            lines.append(f"  {'':<20}{'  '.join(f'{cell(m[p]):>9}' for p in SLOWEST_COLUMNS)}")
     verdict = "PASS" if passed(summary, target_ms) else "FAIL"
     lines.append(f"[{verdict}] WS-delivered detection -> link p95 <= {target_ms:g} ms, no link missing")
     return "\n".join(lines)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 import tempfile
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
@@ -50,16 +51,21 @@ class Harness:
         self.churning = wanted
 
     async def start_phantom(
-        self, name: str, config: PhantomConfig, *, ready_timeout: float
+        self, name: str, config: PhantomConfig, *, ready_timeout: float, python_args: Sequence[str] = ()
     ) -> tuple[procs.Child, str]:
-        """Start Phantom pinned to the monitor CPU; returns it and its base URL once every store polled once."""
+        """Start Phantom pinned to the monitor CPU; returns it and its base URL once every store polled once.
+        `python_args` go before Phantom's own (e.g. `-m cProfile -o FILE`)."""
         run_dir = self.tmp / name
         run_dir.mkdir(parents=True, exist_ok=True)
         config_path = run_dir / "phantom.toml"
         config_path.write_text(config.toml(), encoding="utf-8")
         port = procs.free_port()
         child = await procs.start(
-            name, serve_argv(config_path, port), log_dir=run_dir, cpus=cpus(MONITOR_CPU), cwd=run_dir
+            name,
+            [*python_args, *serve_argv(config_path, port)],
+            log_dir=run_dir,
+            cpus=cpus(MONITOR_CPU),
+            cwd=run_dir,
         )
         self.children.append(child)
         base = f"http://127.0.0.1:{port}"
@@ -90,8 +96,8 @@ class Harness:
         self.children.append(child)
         return child
 
-    async def stop(self, child: procs.Child) -> int:
-        code = await child.stop()
+    async def stop(self, child: procs.Child, sig: int = signal.SIGTERM) -> int:
+        code = await child.stop(sig=sig)
         if child in self.children:
             self.children.remove(child)
         return code

@@ -102,12 +102,12 @@ class Child:
             self._log.flush()
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
-    async def stop(self, grace: float = 10.0) -> int:
-        """SIGTERM, then SIGKILL after `grace`; returns the exit code."""
+    async def stop(self, grace: float = 10.0, sig: int = signal.SIGTERM) -> int:
+        """`sig` (SIGTERM), then SIGKILL after `grace`; returns the exit code."""
         if self.alive:
             self.sample_memory()
             with contextlib.suppress(ProcessLookupError):
-                self.proc.send_signal(signal.SIGTERM)
+                self.proc.send_signal(sig)
             try:
                 await asyncio.wait_for(self.proc.wait(), grace)
             except TimeoutError:

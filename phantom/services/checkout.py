@@ -335,6 +335,13 @@ async def _record(p: _Prepared, outcome: CheckoutOutcome, submitted: bool, deps:
     task, moved = transition(p.task, _TASK_STATUS[kind], now, reason)
     task = task.updated(checkout_url=outcome.url or task.checkout_url)
     event = _checkout_event(p, attempt, outcome, variant, reason, now, deps.ids())
+    # A link is for a person who is racing a sell-out: it goes to the dashboard and the desktop before it
+    # is written (one write transaction less on the detection-to-link path); Discord and Apprise get it
+    # from the outbox once the write has committed. A crash in between leaves a STARTED attempt, which
+    # simply runs again.
+    early = kind is OutcomeKind.LINK_READY
+    if early:
+        deps.events.publish(p.store, [event], ())
     async with deps.uow_factory() as uow:
         await uow.attempts.update(attempt)
         current = await uow.tasks.get(task.id)
@@ -344,7 +351,7 @@ async def _record(p: _Prepared, outcome: CheckoutOutcome, submitted: bool, deps:
             await uow.tasks.update(task, moved)
         written, alerts = await write_events(uow, p.store.id, [event], now=now, ids=deps.ids)
         await uow.commit()
-    deps.events.publish(p.store, written, alerts)
+    deps.events.publish(p.store, [] if early else written, alerts)
     _announce(deps, task)
     log.info(
         "checkout_finished",
