@@ -7,8 +7,7 @@ UPDATE or a cascading DELETE in the same transaction. Repositories never commit:
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar, cast
 
@@ -29,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from phantom.adapters.db.cache import ListCache
 from phantom.adapters.db.codec import (
     decode_event,
     decode_route,
@@ -306,27 +306,8 @@ def _channel(row: ChannelRow) -> Channel:
     )
 
 
-class ChannelCache:
-    """The enabled-channel list is read on every detected change but written almost never: keep it in
-    memory. Writes through this process invalidate it at once; `ttl` bounds how long a change made by
-    another process goes unseen."""
-
-    def __init__(self, ttl: float = 2.0, clock: Callable[[], float] = time.monotonic) -> None:
-        self._ttl = ttl
-        self._clock = clock
-        self._channels: list[Channel] | None = None
-        self._loaded_at = 0.0
-
-    def get(self) -> list[Channel] | None:
-        if self._channels is None or self._clock() - self._loaded_at > self._ttl:
-            return None
-        return list(self._channels)
-
-    def put(self, channels: list[Channel]) -> None:
-        self._channels, self._loaded_at = list(channels), self._clock()
-
-    def invalidate(self) -> None:
-        self._channels = None
+class ChannelCache(ListCache[Channel]):
+    """The enabled-channel list is read on every detected change (services/monitoring): cached."""
 
 
 class SqlChannelRepository:

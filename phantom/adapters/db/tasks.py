@@ -8,8 +8,7 @@ error and its transaction stays usable — on PostgreSQL as well.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
@@ -26,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from phantom.adapters.db.cache import ListCache
 from phantom.adapters.db.session import DbSession
 from phantom.adapters.db.tables_tasks import (
     CheckoutAttemptRow,
@@ -423,27 +423,8 @@ def _rule(row: RuleRow) -> Rule:
     )
 
 
-class RuleCache:
-    """The rule list is read for every event (services/rules.on_event) and written almost never: keep it in
-    memory, like ChannelCache. Writes through this process invalidate it at once; `ttl` bounds how long a
-    change made by another process goes unseen."""
-
-    def __init__(self, ttl: float = 2.0, clock: Callable[[], float] = time.monotonic) -> None:
-        self._ttl = ttl
-        self._clock = clock
-        self._rules: list[Rule] | None = None
-        self._loaded_at = 0.0
-
-    def get(self) -> list[Rule] | None:
-        if self._rules is None or self._clock() - self._loaded_at > self._ttl:
-            return None
-        return list(self._rules)
-
-    def put(self, rules: list[Rule]) -> None:
-        self._rules, self._loaded_at = list(rules), self._clock()
-
-    def invalidate(self) -> None:
-        self._rules = None
+class RuleCache(ListCache[Rule]):
+    """The rule list is read for every event (services/rules.on_event): cached."""
 
 
 class SqlRuleRepository:
