@@ -61,6 +61,7 @@ from phantom.services import rules as rules_service
 from phantom.services.channels import ChannelSpec, sync_channels
 from phantom.services.checkout import CheckoutDeps
 from phantom.services.context import ServiceContext, SettingsView
+from phantom.services.profiles import unreadable_cards
 from phantom.services.proxies import apply_routes, proxy_for
 from phantom.services.stores import StoreSpec, list_stores, sync_stores
 from phantom.workers.outbox import OutboxWorker
@@ -233,6 +234,14 @@ class Engine:
                     self.scheduler.watch(store)
             self._tasks.append(asyncio.create_task(self.scheduler.run(), name="scheduler"))
         self._tasks.append(asyncio.create_task(self.outbox.run(), name="outbox"))
+        unreadable = await unreadable_cards(uow_factory=uow_factory)
+        if unreadable:
+            log.error(
+                "cards_unreadable",
+                profiles=unreadable,
+                hint="this key cannot decrypt their cards: restore the master.key you backed up (or the "
+                "right PHANTOM_MASTER_KEY), or enter those cards again",
+            )
         await self.runner.start()
         log.info("engine_started", stores=len(self.scheduler.monitors()), database=_redact_db(s.database.url))
         return self.services

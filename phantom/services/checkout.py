@@ -31,7 +31,7 @@ from phantom.domain.checkout import (
     ReconcileVerdict,
     attempt_key,
 )
-from phantom.domain.errors import DomainError
+from phantom.domain.errors import CardUnreadable, DomainError
 from phantom.domain.events import EventKind, ProductEvent, StoredEvent
 from phantom.domain.filters import KeywordFilter
 from phantom.domain.models import Platform, Product, Variant
@@ -193,7 +193,8 @@ async def _prepare(
         if task.mode is TaskMode.BROWSER and card is None:
             task, moved = transition(task, TaskStatus.CARTING, now, "carting")
             await uow.tasks.update(task, moved)
-            task, moved = transition(task, TaskStatus.FAILED, now, "the task's profile has no card")
+            reason = "the profile's card cannot be read (no card, or the key file changed)"
+            task, moved = transition(task, TaskStatus.FAILED, now, reason)
             await uow.tasks.update(task, moved)
             await uow.commit()
             _announce(deps, task)
@@ -452,7 +453,11 @@ async def _profile(uow: UnitOfWork, task: Task) -> tuple[Prefill, CardInput | No
     )
     card = None
     if task.mode is TaskMode.BROWSER:
-        c = await uow.profiles.card(task.profile_id)
+        try:
+            c = await uow.profiles.card(task.profile_id)
+        except CardUnreadable:  # a lost or swapped key file: the task fails saying so, nothing is sent
+            log.error("card_unreadable", task=task.id, profile=profile.name)
+            return prefill, None
         if c is not None:
             card = CardInput(c.holder, c.number, c.exp_month, c.exp_year, c.cvv)
     return prefill, card

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from phantom.domain.cards import Card, summarize
-from phantom.domain.errors import InvalidProfile, ProfileNotFound
+from phantom.domain.errors import CardUnreadable, InvalidProfile, ProfileNotFound
 from phantom.domain.ports import CardCipher, Clock, IdFactory, UnitOfWork, UnitOfWorkFactory
 from phantom.domain.profiles import (
     MAX_TEXT,
@@ -136,6 +136,19 @@ async def card_for_checkout(profile_id: str, *, uow_factory: UnitOfWorkFactory) 
     if card is None:
         raise ProfileNotFound(f"no profile with id {profile_id}")
     return card
+
+
+async def unreadable_cards(*, uow_factory: UnitOfWorkFactory) -> list[str]:
+    """Names of the profiles whose card this key cannot decrypt (checked at start: a lost or swapped key
+    file shows up at once, not at the first checkout)."""
+    names: list[str] = []
+    async with uow_factory() as uow:
+        for profile in await uow.profiles.list():
+            try:
+                await uow.profiles.card(profile.id)
+            except CardUnreadable:
+                names.append(profile.name)
+    return names
 
 
 # ---- groups ----------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from phantom.adapters.db.uow import SqlAlchemyUnitOfWork
 from phantom.domain.cards import Card, CardBrand, CardSummary
 from phantom.domain.errors import CardUnreadable, DuplicateProfile, ProfileNotFound
 from phantom.domain.profiles import Address, Profile
+from phantom.services.profiles import unreadable_cards
 from tests.fakes import FakeDatabase, FakeUnitOfWork
 from tests.integration.db.conftest import Backend, sql_backend, sqlite_url
 
@@ -253,3 +254,12 @@ class TestCardsAtRest:
         async with SqlAlchemyUnitOfWork(create_session_factory(backend.engine), cipher=Keyring(K2)) as uow:
             with pytest.raises(CardUnreadable, match=key_id(K1).hex()):
                 await uow.profiles.card("p1")
+
+    async def test_start_up_check_names_the_profiles_a_swapped_key_cannot_read(self, sql: Backend) -> None:
+        backend = sql
+        await seed(backend, (profile("p1", "Main"), VISA), (profile("p2", "Spare"), VISA))
+        assert backend.engine is not None
+        sessions = create_session_factory(backend.engine)
+        right = await unreadable_cards(uow_factory=lambda: SqlAlchemyUnitOfWork(sessions, cipher=Keyring(K1)))
+        wrong = await unreadable_cards(uow_factory=lambda: SqlAlchemyUnitOfWork(sessions, cipher=Keyring(K2)))
+        assert right == [] and sorted(wrong) == ["Main", "Spare"]
