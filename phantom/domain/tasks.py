@@ -137,7 +137,7 @@ def _url_handle(url: str) -> str:
     path = url.split("?", 1)[0].rstrip("/")
     if "/products/" in path:
         return path.rsplit("/products/", 1)[1].split("/", 1)[0]
-    return path.rsplit("/", 1)[-1]
+    return path.rsplit("/", 1)[-1].removesuffix(".html")  # Footsites: /product/<slug>/<sku>.html
 
 
 @dataclass(frozen=True, slots=True)
