@@ -195,11 +195,18 @@ def validate_task(task: Task) -> Task:
     return task
 
 
-def choose_variants(product: Product, sizes: Iterable[str], max_price: int | None) -> tuple[Variant, ...]:
+def choose_variants(
+    product: Product, sizes: Iterable[str], max_price: int | None, variant_id: str | None = None
+) -> tuple[Variant, ...]:
     """In-stock variants of the wanted sizes (any size when none given) within the price ceiling, in the
-    order the sizes were listed (the first listed is the person's first choice)."""
+    order the sizes were listed (the first listed is the person's first choice). A task aimed at one
+    variant gets that variant or nothing."""
     wanted = [normalize_size(s) for s in sizes]
-    available = [v for v in product.variants if v.available and (max_price is None or v.price <= max_price)]
+    available = [
+        v
+        for v in product.variants
+        if v.available and (max_price is None or v.price <= max_price) and variant_id in (None, v.id)
+    ]
     if not wanted:
         return tuple(available)
     by_size = {normalize_size(v.size): v for v in available}
@@ -233,7 +240,7 @@ def wakes(task: Task, product: Product) -> bool:
     return (
         task.status is TaskStatus.WAITING
         and task.target.matches(product)
-        and bool(choose_variants(product, task.sizes, task.max_price))
+        and bool(choose_variants(product, task.sizes, task.max_price, task.target.variant_id))
     )
 
 

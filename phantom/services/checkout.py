@@ -176,7 +176,11 @@ async def _prepare(
         handle = task.target.handle_hint()
         if product is None and lookup and handle and store.platform is Platform.SHOPIFY:
             return _NeedsLookup(store, handle)
-        variants = choose_variants(product, task.sizes, task.max_price) if product is not None else ()
+        variants = (
+            choose_variants(product, task.sizes, task.max_price, task.target.variant_id)
+            if product is not None
+            else ()
+        )
         if product is None or not variants:
             reason = (
                 "waiting for the product to appear"

@@ -140,3 +140,8 @@ class TestChooseVariants:
         assert [v.id for v in choose_variants(DUNK, ["10", "9"], 11500)] == ["v9"]
         assert [v.id for v in choose_variants(DUNK, [], None)] == ["v9", "v10"]  # any size
         assert choose_variants(DUNK, ["9.5"], None) == ()
+
+    def test_a_task_aimed_at_one_variant_gets_that_one_or_none(self) -> None:
+        assert [v.id for v in choose_variants(DUNK, [], None, "v10")] == ["v10"]
+        assert choose_variants(DUNK, [], None, "v95") == ()  # sold out: wait, never another size
+        assert choose_variants(DUNK, ["9"], None, "v10") == ()

@@ -20,10 +20,11 @@ from phantom.domain.errors import StoreBlocked
 from phantom.domain.events import EventKind, StoredEvent
 from phantom.domain.models import Platform, Product
 from phantom.domain.ports import CheckoutModule, SubmitGuard
+from phantom.domain.products import record_of
 from phantom.domain.stores import Store
-from phantom.domain.tasks import TaskMode, TaskStatus
+from phantom.domain.tasks import ProductTarget, TaskMode, TaskStatus
 from phantom.services.checkout import CheckoutDeps, ProductLookup, recover, run_task
-from tests.fakes import FakeDatabase, FakeEventSink, FrozenClock, SequentialIds
+from tests.fakes import EPOCH, FakeDatabase, FakeEventSink, FrozenClock, SequentialIds, product_key
 from tests.unit.services.task_factories import attempt, event, product, seed_profile, seed_store, seed_task
 
 
@@ -164,6 +165,42 @@ class TestRun:
         module = ScriptedModule(db)
         assert await run_task("t1", drop(db), deps(db, module, sink)) is None
         assert module.requests == []
+
+
+class TestStartedByHand:
+    async def test_the_read_model_supplies_the_product_when_no_event_does(
+        self, db: FakeDatabase, sink: FakeEventSink
+    ) -> None:
+        db.products[product_key("s1", "id-dunk-low")] = record_of("s1", "https://kith.com", product(), EPOCH)
+        db.products[product_key("s1", "id-other")] = record_of(
+            "s1", "https://kith.com", product("other", title="Adidas Samba OG"), EPOCH
+        )
+        seed_task(db, "t1", TaskStatus.IDLE, target=ProductTarget(keywords="+dunk +panda"))
+        seed_task(db, "t2", TaskStatus.IDLE, target=ProductTarget(variant_id="other-10"))
+        module = ScriptedModule(db)
+        both = deps(db, module, sink)
+        for tid in ("t1", "t2"):
+            await run_task(tid, None, both)
+        assert [r.variants[0].id for r in module.requests] == ["dunk-low-9", "other-10"]
+        assert all(r.attempt.detected_at is None for r in module.requests)
+
+    async def test_a_browser_task_whose_profile_card_is_gone_fails_saying_why(
+        self, db: FakeDatabase, sink: FakeEventSink
+    ) -> None:
+        profile, _ = db.profiles["p1"]
+        db.profiles["p1"] = (profile, None)  # type: ignore[assignment]
+        seed_task(db, "t1", TaskStatus.WAITING, profile_id="p1", mode=TaskMode.BROWSER)
+        module = ScriptedModule(db)
+        await run_task("t1", drop(db), deps(db, module, sink))
+        assert module.requests == [] and db.attempts == {}
+        assert db.tasks["t1"].status is TaskStatus.FAILED
+        assert "card cannot be read" in (db.tasks["t1"].status_reason or "")
+
+    async def test_test_mode_says_so_in_every_outcome(self, db: FakeDatabase, sink: FakeEventSink) -> None:
+        seed_task(db, "t1", TaskStatus.WAITING, profile_id="p1", test_mode=True)
+        module = ScriptedModule(db, CheckoutOutcome(OutcomeKind.OUT_OF_STOCK, "sold out at payment"))
+        await run_task("t1", drop(db), deps(db, module, sink))
+        assert db.tasks["t1"].status_reason == "[test] out of stock at checkout: sold out at payment"
 
 
 class TestLookup:
