@@ -45,8 +45,11 @@ check: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/python -m phantom.adapters.db.check
 
+# The postgres-marked tests run against a throwaway local cluster (scripts/ensure-postgres.sh), or the
+# database in PHANTOM_TEST_POSTGRES_URL when it is set; they skip when neither is possible.
 test: check frontend-test chromium
-	$(BIN)/pytest -q -p no:cacheprovider --cov --cov-report=term
+	PHANTOM_TEST_POSTGRES_URL="$${PHANTOM_TEST_POSTGRES_URL:-$$(bash scripts/ensure-postgres.sh)}" \
+		$(BIN)/pytest -q -p no:cacheprovider --cov --cov-report=term
 
 # Debian's Chromium for the browser e2e tests (tests/e2e/browser), installed with apt when missing.
 chromium:
