@@ -137,6 +137,16 @@ async def run_task(task_id: str, event: StoredEvent | None, deps: CheckoutDeps) 
     return await _record(prepared, outcome, guard.called, deps)
 
 
+async def announce_task(task_id: str, deps: CheckoutDeps) -> None:
+    """Tell `on_task` about a task as it is stored now (a change made outside the runner: start, stop)."""
+    if deps.on_task is None:
+        return
+    async with deps.uow_factory() as uow:
+        task = await uow.tasks.get(task_id)
+    if task is not None:
+        deps.on_task(task)
+
+
 def _announce(deps: CheckoutDeps, task: Task) -> None:
     if deps.on_task is not None:
         deps.on_task(task)

@@ -15,7 +15,7 @@ import structlog
 
 from phantom.domain.events import CHECKOUT_KINDS, StoredEvent
 from phantom.domain.tasks import Task
-from phantom.services.checkout import CheckoutDeps, RunResult, recover, run_task
+from phantom.services.checkout import CheckoutDeps, RunResult, announce_task, recover, run_task
 
 log = structlog.get_logger()
 
@@ -38,18 +38,28 @@ class TaskRunner:
         self._events: asyncio.Queue[StoredEvent] = asyncio.Queue()
         self._on_result = on_result
         self._loop_task: asyncio.Task[None] | None = None
+        self._background: set[asyncio.Task[None]] = set()
 
     # -- TaskControl --------------------------------------------------------------------------------
 
     def run(self, task_id: str, event: StoredEvent | None = None) -> None:
+        if event is None:  # started by the person (API): their other dashboards hear it now
+            self._announce(task_id)
         if task_id in self._running:
             return
         self._running[task_id] = asyncio.create_task(self._run(task_id, event), name=f"task:{task_id}")
 
     def stop(self, task_id: str) -> None:
+        self._announce(task_id)
         running = self._running.get(task_id)
         if running is not None:
             running.cancel()
+
+    def _announce(self, task_id: str) -> None:
+        if self._deps.on_task is not None:
+            task = asyncio.create_task(announce_task(task_id, self._deps), name=f"announce:{task_id}")
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
 
     # -- events -------------------------------------------------------------------------------------
 
@@ -94,7 +104,7 @@ class TaskRunner:
         return frozenset(self._running)
 
     async def stop_all(self) -> None:
-        tasks = [*self._running.values(), *([self._loop_task] if self._loop_task else [])]
+        tasks = [*self._running.values(), *self._background, *([self._loop_task] if self._loop_task else [])]
         for task in tasks:
             task.cancel()
         for task in tasks:

@@ -194,3 +194,29 @@ async def drain_until_closed(ws: ClientConnection) -> int | None:
         return exc.rcvd.code if exc.rcvd else None
     finally:
         await ws.close()
+
+
+class TestTaskFeed:
+    async def test_a_task_started_and_stopped_elsewhere_moves_on_every_dashboard(
+        self, served: Served, sim: SimServer
+    ) -> None:
+        async with dashboard(served) as feed, served.client() as http:
+            async with http.get(f"{served.url}/api/stores") as r:
+                stores = await r.json()
+            store_id = (stores["items"] if isinstance(stores, dict) else stores)[0]["id"]
+            body = {"store": store_id, "handle": "not-dropped-yet", "mode": "assist"}
+            async with http.post(f"{served.url}/api/tasks", json=body) as r:
+                assert r.status == 201, await r.text()
+                task_id = (await r.json())["id"]
+            async with http.post(f"{served.url}/api/tasks/{task_id}/start") as r:
+                assert r.status == 200
+            await wait_for(
+                lambda: feed.first("task", task_id=task_id, status="waiting") is not None, what="waiting"
+            )
+            async with http.post(f"{served.url}/api/tasks/{task_id}/stop") as r:
+                assert r.status == 200
+            await wait_for(
+                lambda: feed.first("task", task_id=task_id, status="cancelled") is not None, what="stop"
+            )
+            moves = [m["data"]["status"] for m in feed.of("task") if m["data"]["task_id"] == task_id]
+            assert moves[0] == "waiting" and moves[-1] == "cancelled"
