@@ -74,29 +74,50 @@ class Server:
         self.env = {**os.environ, "PHANTOM_CRASH_AT": point, "PHANTOM_CRASH_MARKER": str(marker)}
         self.proc: subprocess.Popen[bytes] | None = None
         self.url = ""
+        self.log = config.with_name("serve.log")
 
     async def start(self) -> None:
+        """Start on a free port; try another port when the one picked was taken meanwhile (the machine is
+        busy with other servers and browsers), and say what the server printed when it cannot start."""
+        for _ in range(3):
+            if await self._start_once():
+                return
+        raise AssertionError(f"phantom did not start:\n{self.log.read_text()[-3000:]}")
+
+    async def _start_once(self) -> bool:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
-        self.proc = subprocess.Popen(  # noqa: ASYNC220 - a Popen handle is what kill -9 needs
-            [sys.executable, "-m", "phantom.cli", "serve", "--config", str(self.config), "--port", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=self.env,
-        )
+        with self.log.open("ab") as log:
+            self.proc = subprocess.Popen(  # noqa: ASYNC220 - a Popen handle is what kill -9 needs
+                [
+                    sys.executable,
+                    "-m",
+                    "phantom.cli",
+                    "serve",
+                    "--config",
+                    str(self.config),
+                    "--port",
+                    str(port),
+                ],
+                stdout=log,
+                stderr=log,
+                env=self.env,
+            )
         async with aiohttp.ClientSession() as http:
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
                 try:
                     async with http.get(f"{self.url}/health") as resp:
                         if resp.status == 200:
-                            return
+                            return True
                 except aiohttp.ClientError:
                     pass
                 if self.proc.poll() is not None:
-                    raise AssertionError(f"phantom exited with {self.proc.returncode} during start")
+                    return False
                 await asyncio.sleep(0.1)
-        raise AssertionError("phantom did not come up")
+        self.proc.kill()
+        self.proc.wait(timeout=10)
+        return False
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
@@ -185,7 +206,14 @@ async def test_kill_nine_at_each_checkout_step_never_orders_twice(tmp_path: Path
                     assert marker.read_text() == point
                     kills += 1
                     await server.start()  # the marker stays: this run recovers without dying
-                    await _wait(lambda t=task["id"]: settled(t), 60, "the task to settle after the restart")
+                    try:
+                        await _wait(
+                            lambda t=task["id"]: settled(t), 60, "the task to settle after the restart"
+                        )
+                    except AssertionError as exc:
+                        raise AssertionError(
+                            f"{exc}; server log:\n{server.log.read_text()[-3000:]}"
+                        ) from None
 
                 finals = [await _api(http, "GET", f"{server.url}/api/tasks/{t}", 200) for t in task_ids]
         finally:
