@@ -7,14 +7,11 @@ UPDATE or a cascading DELETE in the same transaction. Repositories never commit:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
-    CursorResult,
-    Select,
     Table,
     bindparam,
     delete,
@@ -37,6 +34,7 @@ from phantom.adapters.db.codec import (
     encode_route,
     encode_snapshot,
 )
+from phantom.adapters.db.rows import fetch_one, fetch_rows, rowcount
 from phantom.adapters.db.session import DbSession
 from phantom.adapters.db.tables import ChannelRow, EventRow, OutboxRow, StoreRow, StoreStateRow, utcnow
 from phantom.domain.errors import ChannelNotFound, DuplicateStore, InvalidChannel, StoreNotFound
@@ -45,24 +43,6 @@ from phantom.domain.models import Platform, Snapshot
 from phantom.domain.notifications import Channel, ChannelKind, OutboxItem, OutboxStatus
 from phantom.domain.ports import EventQuery
 from phantom.domain.stores import Store
-
-RowT = TypeVar("RowT")
-
-
-async def _rows(session: DbSession, stmt: Select[RowT]) -> Sequence[RowT]:
-    result = await session.execute(stmt.execution_options(populate_existing=True))
-    return result.scalars().all()
-
-
-async def _one(session: DbSession, stmt: Select[RowT]) -> RowT | None:
-    result = await session.execute(stmt.execution_options(populate_existing=True))
-    return result.scalar_one_or_none()
-
-
-def _rowcount(result: Any) -> int:
-    assert isinstance(result, CursorResult)
-    return result.rowcount
-
 
 # ---- stores ----------------------------------------------------------------------------------------
 
@@ -113,15 +93,15 @@ class SqlStoreRepository:
             raise DuplicateStore(f"a store with id {store.id} or url {store.url} exists") from exc
 
     async def get(self, store_id: str) -> Store | None:
-        row = await _one(self._session, select(StoreRow).where(StoreRow.id == store_id))
+        row = await fetch_one(self._session, select(StoreRow).where(StoreRow.id == store_id))
         return _store(row) if row else None
 
     async def get_by_url(self, url: str) -> Store | None:
-        row = await _one(self._session, select(StoreRow).where(StoreRow.url == url))
+        row = await fetch_one(self._session, select(StoreRow).where(StoreRow.url == url))
         return _store(row) if row else None
 
     async def list(self) -> list[Store]:
-        rows = await _rows(self._session, select(StoreRow).order_by(StoreRow.created_at, StoreRow.id))
+        rows = await fetch_rows(self._session, select(StoreRow).order_by(StoreRow.created_at, StoreRow.id))
         return [_store(r) for r in rows]
 
     async def update(self, store: Store) -> None:
@@ -136,7 +116,7 @@ class SqlStoreRepository:
                 result = await self._session.execute(stmt, execution_options={"synchronize_session": False})
         except IntegrityError as exc:
             raise DuplicateStore(f"another store has url {store.url}") from exc
-        if _rowcount(result) == 0:
+        if rowcount(result) == 0:
             raise StoreNotFound(f"no store with id {store.id}")
 
     async def delete(self, store_id: str) -> None:
@@ -240,7 +220,7 @@ class SqlEventRepository:
         return inserted is not None
 
     async def get(self, event_id: str) -> StoredEvent | None:
-        row = await _one(self._session, select(EventRow).where(EventRow.id == event_id))
+        row = await fetch_one(self._session, select(EventRow).where(EventRow.id == event_id))
         return _event(row) if row else None
 
     async def list(self, query: EventQuery) -> list[StoredEvent]:
@@ -261,7 +241,7 @@ class SqlEventRepository:
             stmt = stmt.where(EventRow.detected_at < query.until)
         if query.before_id is not None:
             stmt = stmt.where(*await self._after(query.before_id))
-        return [_event(r) for r in await _rows(self._session, stmt)]
+        return [_event(r) for r in await fetch_rows(self._session, stmt)]
 
     async def _after(self, event_id: str) -> tuple[ColumnElement[bool], ...]:
         """Conditions for "after `event_id` in list order". An id that is not (or no longer) there
@@ -331,13 +311,15 @@ class SqlChannelRepository:
             raise InvalidChannel(f"a channel with id {channel.id} exists") from exc
 
     async def get(self, channel_id: str) -> Channel | None:
-        row = await _one(self._session, select(ChannelRow).where(ChannelRow.id == channel_id))
+        row = await fetch_one(self._session, select(ChannelRow).where(ChannelRow.id == channel_id))
         return _channel(row) if row else None
 
     async def list(self) -> list[Channel]:
         if self._cache is not None and not self._wrote and (cached := self._cache.get()) is not None:
             return cached
-        rows = await _rows(self._session, select(ChannelRow).order_by(ChannelRow.created_at, ChannelRow.id))
+        rows = await fetch_rows(
+            self._session, select(ChannelRow).order_by(ChannelRow.created_at, ChannelRow.id)
+        )
         channels = [_channel(r) for r in rows]
         if self._cache is not None and not self._wrote:
             self._cache.put(channels)
@@ -347,7 +329,7 @@ class SqlChannelRepository:
         self._changed()
         stmt = update(ChannelRow).where(ChannelRow.id == channel.id).values(**_channel_values(channel))
         result = await self._session.execute(stmt, execution_options={"synchronize_session": False})
-        if _rowcount(result) == 0:
+        if rowcount(result) == 0:
             raise ChannelNotFound(f"no channel with id {channel.id}")
 
     async def delete(self, channel_id: str) -> None:
@@ -412,7 +394,7 @@ class SqlOutboxRepository:
         )
 
     async def get(self, item_id: str) -> OutboxItem | None:
-        row = await _one(self._session, select(OutboxRow).where(OutboxRow.id == item_id))
+        row = await fetch_one(self._session, select(OutboxRow).where(OutboxRow.id == item_id))
         return _item(row) if row else None
 
     async def due(self, now: datetime, limit: int) -> list[OutboxItem]:
@@ -422,7 +404,7 @@ class SqlOutboxRepository:
             .order_by(OutboxRow.created_at, OutboxRow.id)
             .limit(limit)
         )
-        return [_item(r) for r in await _rows(self._session, stmt)]
+        return [_item(r) for r in await fetch_rows(self._session, stmt)]
 
     async def next_due_at(self) -> datetime | None:
         stmt = select(func.min(OutboxRow.next_attempt_at)).where(
@@ -433,7 +415,7 @@ class SqlOutboxRepository:
 
     async def mark_sending(self, item_id: str) -> bool:
         """PENDING -> SENDING only; a row in any other state is left alone. True when this call claimed it."""
-        return _rowcount(await self._session.execute(_CLAIM_OUTBOX, {"item_id": item_id})) == 1
+        return rowcount(await self._session.execute(_CLAIM_OUTBOX, {"item_id": item_id})) == 1
 
     async def mark_sent(self, item_id: str, at: datetime, *, attempts: int) -> None:
         await self._session.execute(_MARK_SENT, {"item_id": item_id, "at": at, "tries": attempts})
@@ -469,7 +451,7 @@ class SqlOutboxRepository:
             stmt = stmt.where(OutboxRow.status == status.value)
         if channel_id is not None:
             stmt = stmt.where(OutboxRow.channel_id == channel_id)
-        return [_item(r) for r in await _rows(self._session, stmt)]
+        return [_item(r) for r in await fetch_rows(self._session, stmt)]
 
     async def counts(self) -> dict[OutboxStatus, int]:
         """Every status, zeros included."""
@@ -481,8 +463,8 @@ class SqlOutboxRepository:
         stmt = update(OutboxRow).where(OutboxRow.id == item_id).values(**values)
         if only_from is not None:
             stmt = stmt.where(OutboxRow.status == only_from.value)
-        return _rowcount(await self._session.execute(stmt, execution_options={"synchronize_session": False}))
+        return rowcount(await self._session.execute(stmt, execution_options={"synchronize_session": False}))
 
     async def _fail_where(self, error: str, *conditions: Any) -> int:
         stmt = update(OutboxRow).where(*conditions).values(status=OutboxStatus.FAILED.value, last_error=error)
-        return _rowcount(await self._session.execute(stmt, execution_options={"synchronize_session": False}))
+        return rowcount(await self._session.execute(stmt, execution_options={"synchronize_session": False}))

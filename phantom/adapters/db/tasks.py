@@ -8,12 +8,9 @@ error and its transaction stays usable — on PostgreSQL as well.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from sqlalchemy import (
-    CursorResult,
-    Select,
     Table,
     delete,
     func,
@@ -26,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from phantom.adapters.db.cache import ListCache
+from phantom.adapters.db.rows import fetch_one, fetch_rows, rowcount
 from phantom.adapters.db.session import DbSession
 from phantom.adapters.db.tables_tasks import (
     CheckoutAttemptRow,
@@ -50,23 +48,6 @@ from phantom.domain.tasks import (
     TaskStatus,
     TaskTransition,
 )
-
-RowT = TypeVar("RowT")
-
-
-async def _rows(session: DbSession, stmt: Select[RowT]) -> Sequence[RowT]:
-    result = await session.execute(stmt.execution_options(populate_existing=True))
-    return result.scalars().all()
-
-
-async def _one(session: DbSession, stmt: Select[RowT]) -> RowT | None:
-    result = await session.execute(stmt.execution_options(populate_existing=True))
-    return result.scalar_one_or_none()
-
-
-def _rowcount(result: Any) -> int:
-    assert isinstance(result, CursorResult)
-    return result.rowcount
 
 
 def _dialect(session: DbSession) -> str:
@@ -174,7 +155,7 @@ class SqlTaskRepository:
         return True
 
     async def get(self, task_id: str) -> Task | None:
-        row = await _one(self._session, select(TaskRow).where(TaskRow.id == task_id))
+        row = await fetch_one(self._session, select(TaskRow).where(TaskRow.id == task_id))
         return _task(row) if row else None
 
     async def groups(self) -> list[str]:
@@ -188,7 +169,7 @@ class SqlTaskRepository:
 
     async def transitions(self, task_id: str) -> list[TaskTransition]:
         stmt = select(TaskTransitionRow).where(TaskTransitionRow.task_id == task_id)
-        return [_transition(r) for r in await _rows(self._session, stmt.order_by(TaskTransitionRow.seq))]
+        return [_transition(r) for r in await fetch_rows(self._session, stmt.order_by(TaskTransitionRow.seq))]
 
     async def list(self, query: TaskQuery) -> list[Task]:
         stmt = select(TaskRow).order_by(TaskRow.created_at.desc(), TaskRow.id.desc()).limit(query.limit)
@@ -200,7 +181,7 @@ class SqlTaskRepository:
             stmt = stmt.where(TaskRow.group_name == query.group)
         if query.rule_id is not None:
             stmt = stmt.where(TaskRow.rule_id == query.rule_id)
-        return [_task(r) for r in await _rows(self._session, stmt)]
+        return [_task(r) for r in await fetch_rows(self._session, stmt)]
 
     async def update(self, task: Task, transition: TaskTransition | None = None) -> None:
         """Compare-and-set on the status: the row must still have the status the change starts from
@@ -224,7 +205,7 @@ class SqlTaskRepository:
                 result = await self._session.execute(stmt, execution_options=_NO_SYNC)
         except IntegrityError as exc:
             raise InvalidTask(f"task {task.id}: an id it refers to does not exist") from exc
-        if _rowcount(result) == 0:
+        if rowcount(result) == 0:
             current = (
                 await self._session.execute(select(TaskRow.status).where(TaskRow.id == task.id))
             ).scalar_one_or_none()
@@ -333,7 +314,9 @@ class SqlAttemptRepository:
         return inserted is not None
 
     async def get(self, attempt_id: str) -> CheckoutAttempt | None:
-        row = await _one(self._session, select(CheckoutAttemptRow).where(CheckoutAttemptRow.id == attempt_id))
+        row = await fetch_one(
+            self._session, select(CheckoutAttemptRow).where(CheckoutAttemptRow.id == attempt_id)
+        )
         return _attempt(row) if row else None
 
     async def update(self, attempt: CheckoutAttempt) -> None:
@@ -343,12 +326,14 @@ class SqlAttemptRepository:
             .where(CheckoutAttemptRow.id == attempt.id)
             .values(**_attempt_values(attempt))
         )
-        if _rowcount(await self._session.execute(stmt, execution_options=_NO_SYNC)) == 0:
+        if rowcount(await self._session.execute(stmt, execution_options=_NO_SYNC)) == 0:
             raise AttemptNotFound(f"no checkout attempt with id {attempt.id}")
 
     async def for_task(self, task_id: str) -> list[CheckoutAttempt]:
         stmt = select(CheckoutAttemptRow).where(CheckoutAttemptRow.task_id == task_id)
-        return [_attempt(r) for r in await _rows(self._session, stmt.order_by(CheckoutAttemptRow.number))]
+        return [
+            _attempt(r) for r in await fetch_rows(self._session, stmt.order_by(CheckoutAttemptRow.number))
+        ]
 
     async def open(self) -> list[CheckoutAttempt]:
         stmt = (
@@ -356,7 +341,7 @@ class SqlAttemptRepository:
             .where(CheckoutAttemptRow.status.in_(sorted(s.value for s in OPEN_ATTEMPT_STATUSES)))
             .order_by(CheckoutAttemptRow.created_at, CheckoutAttemptRow.id)
         )
-        return [_attempt(r) for r in await _rows(self._session, stmt)]
+        return [_attempt(r) for r in await fetch_rows(self._session, stmt)]
 
     async def list(self, query: AttemptQuery) -> list[CheckoutAttempt]:
         row = CheckoutAttemptRow
@@ -375,7 +360,7 @@ class SqlAttemptRepository:
             at, attempt_id = query.before
             # The first condition alone bounds the index range; the row value settles ties.
             stmt = stmt.where(row.created_at <= at, tuple_(row.created_at, row.id) < (at, attempt_id))
-        return [_attempt(r) for r in await _rows(self._session, stmt)]
+        return [_attempt(r) for r in await fetch_rows(self._session, stmt)]
 
 
 # ---- rules -----------------------------------------------------------------------------------------
@@ -449,14 +434,14 @@ class SqlRuleRepository:
             raise InvalidRule(f"rule {rule.id}: duplicate id, or an id it refers to does not exist") from exc
 
     async def get(self, rule_id: str) -> Rule | None:
-        row = await _one(self._session, select(RuleRow).where(RuleRow.id == rule_id))
+        row = await fetch_one(self._session, select(RuleRow).where(RuleRow.id == rule_id))
         return _rule(row) if row else None
 
     async def list(self) -> list[Rule]:
         """Oldest first."""
         if self._cache is not None and not self._wrote and (cached := self._cache.get()) is not None:
             return cached
-        rows = await _rows(self._session, select(RuleRow).order_by(RuleRow.created_at, RuleRow.id))
+        rows = await fetch_rows(self._session, select(RuleRow).order_by(RuleRow.created_at, RuleRow.id))
         rules = [_rule(r) for r in rows]
         if self._cache is not None and not self._wrote:
             self._cache.put(rules)
@@ -470,7 +455,7 @@ class SqlRuleRepository:
                 result = await self._session.execute(stmt, execution_options=_NO_SYNC)
         except IntegrityError as exc:
             raise InvalidRule(f"rule {rule.id}: an id it refers to does not exist") from exc
-        if _rowcount(result) == 0:
+        if rowcount(result) == 0:
             raise RuleNotFound(f"no rule with id {rule.id}")
 
     async def delete(self, rule_id: str) -> None:
@@ -509,16 +494,18 @@ class SqlInboundRepository:
             raise DuplicateInboundChannel(f"an inbound channel named {channel.name!r} exists") from exc
 
     async def get(self, channel_id: str) -> InboundChannel | None:
-        row = await _one(self._session, select(InboundChannelRow).where(InboundChannelRow.id == channel_id))
+        row = await fetch_one(
+            self._session, select(InboundChannelRow).where(InboundChannelRow.id == channel_id)
+        )
         return _inbound(row) if row else None
 
     async def get_by_name(self, name: str) -> InboundChannel | None:
-        row = await _one(self._session, select(InboundChannelRow).where(InboundChannelRow.name == name))
+        row = await fetch_one(self._session, select(InboundChannelRow).where(InboundChannelRow.name == name))
         return _inbound(row) if row else None
 
     async def list(self) -> list[InboundChannel]:
         stmt = select(InboundChannelRow).order_by(InboundChannelRow.name)
-        return [_inbound(r) for r in await _rows(self._session, stmt)]
+        return [_inbound(r) for r in await fetch_rows(self._session, stmt)]
 
     async def update(self, channel: InboundChannel) -> None:
         stmt = (
@@ -531,7 +518,7 @@ class SqlInboundRepository:
                 result = await self._session.execute(stmt, execution_options=_NO_SYNC)
         except IntegrityError as exc:
             raise DuplicateInboundChannel(f"another inbound channel is named {channel.name!r}") from exc
-        if _rowcount(result) == 0:
+        if rowcount(result) == 0:
             raise InboundChannelNotFound(f"no inbound channel with id {channel.id}")
 
     async def delete(self, channel_id: str) -> None:
