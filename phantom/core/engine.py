@@ -273,9 +273,10 @@ class Engine:
             tag_orders=c.tag_orders,
             crash_point=crash_point_from_env(),
             on_task=lambda task: self.bus.publish("task", task),
+            browser_slots=asyncio.Semaphore(c.concurrency),
         )
         match = partial(rules_service.on_event, uow_factory=uow_factory, clock=self.clock, ids=new_id)
-        runner = TaskRunner(deps, match_event=match, concurrency=c.concurrency)
+        runner = TaskRunner(deps, match_event=match)
         self._event_listeners.append(lambda _store, event: runner.on_event(event))
         desktop = DesktopNotifier()
         if desktop.available:  # checkout results also pop up on this machine's desktop (notify-send)

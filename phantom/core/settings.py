@@ -104,7 +104,7 @@ class CheckoutSettings(_Section):
     open_browser: bool = False  # assist: also open the prefilled checkout in the default browser
     browser_headless: bool = False  # browser mode: visible by default, so the person can take over
     chromium_path: str = "/usr/bin/chromium"
-    concurrency: int = Field(2, ge=1, le=32)  # checkouts at once (browser mode is heavy)
+    concurrency: int = Field(2, ge=1, le=32)  # browser checkouts at once (assist links never wait)
     step_timeout: float = Field(30.0, gt=0, le=600)  # seconds per checkout step
     tag_orders: bool = True  # send the attempt key as a hidden cart attribute (`_phantom_attempt`)
 

@@ -30,8 +30,10 @@ CHECKOUT_KINDS: frozenset[EventKind] = frozenset(
     {EventKind.CHECKOUT_LINK, EventKind.CHECKOUT_SUCCESS, EventKind.CHECKOUT_FAILED, EventKind.NEEDS_ACTION}
 )
 STORE_CHANGE_KINDS: frozenset[EventKind] = ALL_KINDS - CHECKOUT_KINDS
-# What the quick start (`phantom serve --stores … --webhook …`) sends: everything but sold-outs.
-DEFAULT_ALERT_KINDS: frozenset[EventKind] = ALL_KINDS - {EventKind.SOLD_OUT}
+# What a channel gets unless it says otherwise (and what the quick start `phantom serve --stores …
+# --webhook …` sends): every store change but sold-outs. Checkout results are opt-in per channel: an assist
+# link carries the profile's name, email and address, which must not land in a shared drop channel.
+DEFAULT_ALERT_KINDS: frozenset[EventKind] = STORE_CHANGE_KINDS - {EventKind.SOLD_OUT}
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from phantom.domain.errors import DomainError
-from phantom.domain.events import EventKind, ProductEvent
+from phantom.domain.events import EventKind, ProductEvent, StoredEvent
 from phantom.domain.models import Product, Variant, normalize_size
 
 SIGNATURE_HEADER = "X-Phantom-Signature"
@@ -156,8 +156,12 @@ class InboundMessage:
         return ProductEvent(kind=self.kind, product=product, variants=product.available_variants)
 
 
-def dedup_key(message: InboundMessage) -> str:
-    """Same message content, same key: a monitor (or two channels) sending it twice makes one event."""
+DEDUP_WINDOW = 600  # seconds: the same message twice within it is one event; a week later it is news again
+
+
+def dedup_key(message: InboundMessage, received: datetime) -> str:
+    """Same message content in the same 10-minute window, same key: a monitor (or two channels) sending it
+    twice makes one event, while the same restock days later is a new one."""
     canonical = json.dumps(
         {
             "store": message.store_url,
@@ -169,11 +173,22 @@ def dedup_key(message: InboundMessage) -> str:
             "price": message.price,
             "sizes": list(message.sizes),
             "variants": [[v.id, v.size, v.price, v.available] for v in message.variants],
+            "window": int(received.timestamp()) // DEDUP_WINDOW,
         },
         sort_keys=True,
         separators=(",", ":"),
     )
     return "inbound:" + hashlib.sha256(canonical.encode()).hexdigest()[:40]
+
+
+def is_inbound(event: StoredEvent) -> bool:
+    return event.dedup_key.startswith("inbound:")
+
+
+def has_placeholder_variants(product: Product) -> bool:
+    """Variants an inbound message named only by size (ids `<product>:<size>`): no cart can be built from
+    them, so a checkout looks the product up in the store instead."""
+    return any(v.id.startswith(f"{product.id}:") for v in product.variants)
 
 
 def parse_message(data: object) -> InboundMessage:

@@ -34,6 +34,7 @@ from phantom.domain.checkout import (
 from phantom.domain.errors import CardUnreadable, DomainError
 from phantom.domain.events import EventKind, ProductEvent, StoredEvent
 from phantom.domain.filters import KeywordFilter
+from phantom.domain.inbound import has_placeholder_variants, is_inbound
 from phantom.domain.models import Platform, Product, Variant
 from phantom.domain.ports import (
     CheckoutModule,
@@ -86,6 +87,8 @@ class CheckoutDeps:
     # can kill -9 the process exactly there. None in normal runs.
     crash_point: Callable[[str], None] | None = None
     on_task: Callable[[Task], None] | None = None  # hears every committed status change (live dashboard)
+    # Browser checkouts at once (each is a Chromium context for up to minutes); assist never waits for one.
+    browser_slots: asyncio.Semaphore | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,21 +111,34 @@ class _Prepared:
     attempt: CheckoutAttempt
     request: CheckoutRequest
     product: Product
+    failure: str | None = None  # found after the attempt was committed: recorded as the attempt's outcome
 
 
-async def run_task(task_id: str, event: StoredEvent | None, deps: CheckoutDeps) -> RunResult | None:
+async def run_task(
+    task_id: str,
+    event: StoredEvent | None,
+    deps: CheckoutDeps,
+    *,
+    runnable: frozenset[TaskStatus] = RUNNABLE,
+) -> RunResult | None:
     """Cart and check out `task_id` once. None when the task is gone or not runnable (already running,
     finished, cancelled). Returns with the task WAITING when nothing wanted is in stock yet."""
-    prepared = await _prepare(task_id, event, deps, lookup=deps.lookup is not None)
+    prepared = await _prepare(task_id, event, deps, runnable, lookup=deps.lookup is not None)
     if isinstance(prepared, _NeedsLookup):  # fetched outside any transaction (it is network I/O)
         fetched = await _look_up(deps, prepared.store, prepared.handle)
-        prepared = await _prepare(task_id, event, deps, fetched=fetched)
+        prepared = await _prepare(task_id, event, deps, runnable, fetched=fetched)
     if not isinstance(prepared, _Prepared):
         return prepared if isinstance(prepared, RunResult) else None
     module = deps.modules[(prepared.store.platform, prepared.task.mode)]
     guard = _Guard(prepared, deps)
     try:
-        outcome = await module.run(prepared.request, guard)
+        if prepared.failure is not None:
+            outcome = CheckoutOutcome(OutcomeKind.FAILED, prepared.failure)
+        elif prepared.task.mode is TaskMode.BROWSER and deps.browser_slots is not None:
+            async with deps.browser_slots:
+                outcome = await module.run(prepared.request, guard)
+        else:
+            outcome = await module.run(prepared.request, guard)
     except asyncio.CancelledError:  # stopped by the person (or shutdown): record it, then stop
         detail = "stopped" + (" after submission: outcome unknown" if guard.called else " before submission")
         stopped = CheckoutOutcome(OutcomeKind.FAILED, detail)
@@ -170,6 +186,7 @@ async def _prepare(
     task_id: str,
     event: StoredEvent | None,
     deps: CheckoutDeps,
+    runnable: frozenset[TaskStatus],
     *,
     lookup: bool = False,
     fetched: Product | None = None,
@@ -177,7 +194,7 @@ async def _prepare(
     now = deps.clock.now()
     async with deps.uow_factory() as uow:
         task = await uow.tasks.get(task_id)
-        if task is None or task.status not in RUNNABLE:
+        if task is None or task.status not in runnable:
             return None
         store = await uow.stores.get(task.store_id)
         if store is None:
@@ -245,9 +262,12 @@ async def _prepare(
         await uow.commit()  # the attempt exists before anything can be submitted
     _crash(deps, "after_attempt_commit")
     _announce(deps, task)
-    proxy_url = None
+    proxy_url, failure = None, None
     if deps.proxies is not None and task.proxy_list_id is not None:
-        proxy_url = await deps.proxies(task.proxy_list_id, task.id)
+        try:
+            proxy_url = await deps.proxies(task.proxy_list_id, task.id)
+        except DomainError as exc:  # the list was deleted meanwhile: never fall back to a direct route
+            failure = f"its proxy list cannot be used: {exc}"
     request = CheckoutRequest(
         attempt=attempt,
         store_url=store.url,
@@ -260,7 +280,7 @@ async def _prepare(
         proxy_url=proxy_url,
         attributes={ATTEMPT_ATTRIBUTE: attempt.key} if deps.tag_orders else {},
     )
-    return _Prepared(task, store, attempt, request, product)
+    return _Prepared(task, store, attempt, request, product, failure)
 
 
 class _Guard:
@@ -360,8 +380,10 @@ async def _record(p: _Prepared, outcome: CheckoutOutcome, submitted: bool, deps:
     async with deps.uow_factory() as uow:
         await uow.attempts.update(attempt)
         current = await uow.tasks.get(task.id)
-        if current is not None and current.status is TaskStatus.CANCELLED:
-            task = current  # stopped meanwhile: the attempt's outcome is kept, the task stays cancelled
+        if current is None or current.status is not p.task.status:
+            # Stopped (and maybe started again, or deleted) meanwhile: the attempt's outcome is kept; the
+            # task stays as the person left it.
+            task = current or task
         else:
             await uow.tasks.update(task, moved)
         written, alerts = await write_events(uow, p.store.id, [event], now=now, ids=deps.ids)
@@ -411,9 +433,14 @@ def _checkout_event(
 async def _resolve_product(
     uow: UnitOfWork, task: Task, store: Store, event: StoredEvent | None
 ) -> Product | None:
-    """The event's product when it is the target (freshest); else the read model's latest copy."""
-    if event is not None and event.event.product is not None and task.target.matches(event.event.product):
-        return event.event.product
+    """The event's product when it is the target (freshest); else the read model's latest copy. An external
+    monitor's message that named sizes but no variant ids is not enough to cart: then the store is asked."""
+    given = event.event.product if event is not None else None
+    placeholder = (
+        event is not None and given is not None and is_inbound(event) and has_placeholder_variants(given)
+    )
+    if given is not None and task.target.matches(given) and not placeholder:
+        return given
     target = task.target
     terms = title_prefilter(KeywordFilter.parse(target.keywords)) if target.keywords else ()
     query = ProductSearch(
@@ -528,6 +555,11 @@ async def recover(deps: CheckoutDeps) -> list[str]:
             if current is not None and target in TRANSITIONS[current.status]:
                 moved_task, moved = transition(current, target, now, reason)
                 await uow.tasks.update(moved_task, moved)
+                if verdict is ReconcileVerdict.NOT_PLACED:  # nothing landed: it runs again
+                    again, moved = transition(
+                        moved_task, TaskStatus.WAITING, now, "runs again after the interruption"
+                    )
+                    await uow.tasks.update(again, moved)
             await uow.commit()
         log.warning("checkout_recovered", attempt=attempt.key, verdict=verdict.value, detail=detail)
         if verdict is ReconcileVerdict.NOT_PLACED:

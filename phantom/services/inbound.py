@@ -92,7 +92,7 @@ async def receive(
             store_id=store.id,
             store_name=store.name,
             store_url=store.url,
-            dedup_key=dedup_key(message),
+            dedup_key=dedup_key(message, now),
             detected_at=now,
             event=message.event(),
         )

@@ -76,10 +76,20 @@ RULE_FIELDS = frozenset(f.name for f in fields(RuleSpec))
 
 
 async def _build(
-    spec: RuleSpec, uow: UnitOfWork, *, rule_id: str, created_at: datetime, now: datetime
+    spec: RuleSpec,
+    uow: UnitOfWork,
+    *,
+    rule_id: str,
+    created_at: datetime,
+    now: datetime,
+    check_stores: bool = True,
 ) -> Rule:
     refs = Refs(uow)
-    problems = [f"store_ids: no store {sid}" for sid in spec.store_ids if await uow.stores.get(sid) is None]
+    problems = (
+        [f"store_ids: no store {sid}" for sid in spec.store_ids if await uow.stores.get(sid) is None]
+        if check_stores
+        else []
+    )
     profile_id = await refs.profile_id(spec.profile) if spec.profile else None
     if spec.profile and profile_id is None:
         problems.append("profile: no such profile (give its id or name)")
@@ -149,7 +159,16 @@ async def update_rule(
     async with uow_factory() as uow:
         current = await _get(uow, rule_id)
         spec = replace(_spec_of(current), **changes)  # type: ignore[arg-type]
-        rule = await _build(spec, uow, rule_id=rule_id, created_at=current.created_at, now=clock.now())
+        # A store deleted since the rule was made must not block other edits (disabling it, say); its id
+        # stays (dropping it could widen the rule to every store) and is checked only when the stores change.
+        rule = await _build(
+            spec,
+            uow,
+            rule_id=rule_id,
+            created_at=current.created_at,
+            now=clock.now(),
+            check_stores="store_ids" in changes,
+        )
         await uow.rules.update(rule)
         await uow.commit()
     return rule
@@ -191,6 +210,8 @@ def _spec_of(rule: Rule) -> RuleSpec:
 
 # ---- the hot path ----------------------------------------------------------------------------------
 
+ALL_TASKS = 1_000_000  # "no limit" for the indexed per-store reads below
+
 
 async def on_event(
     event: StoredEvent, *, uow_factory: UnitOfWorkFactory, clock: Clock, ids: IdFactory
@@ -209,11 +230,12 @@ async def on_event(
         return []
     async with uow_factory() as uow:
         rule = first_match([r for r in await uow.rules.list() if r.enabled], event)
-        waiting = await uow.tasks.list(TaskQuery(statuses=_WAITING, store_id=event.store_id))
+        # No page cap on the hot path: every waiting task of the store may be the one this drop is for.
+        waiting = await uow.tasks.list(TaskQuery(statuses=_WAITING, store_id=event.store_id, limit=ALL_TASKS))
         woken = [t for t in waiting if wakes(t, product)]
         if rule is None:
             return woken
-        earlier = await uow.tasks.list(TaskQuery(rule_id=rule.id, store_id=event.store_id))
+        earlier = await uow.tasks.list(TaskQuery(rule_id=rule.id, store_id=event.store_id, limit=ALL_TASKS))
         if any(t.status not in _RETRYABLE and t.target.matches(product) for t in earlier):
             return woken
         task, created = task_from_rule(rule, event, ids(), clock.now())

@@ -1,8 +1,8 @@
 """The task runner: events → rules → tasks, and each task's checkout run as its own asyncio task.
 
-One run per task at a time (a second `run` while one is in flight is dropped: the running one already
-sees the freshest product), at most `concurrency` checkouts at once (browser mode is heavy). Events are
-matched in arrival order on one queue so that a burst of events never starts two runs of the same task.
+One run per task at a time (a `run` while one is in flight runs the task again right after it, with the
+latest event), at most `concurrency` runs at once (browser checkouts have their own, smaller limit in
+CheckoutDeps.browser_slots). Events are matched in arrival order on one queue.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from collections.abc import Awaitable, Callable
 import structlog
 
 from phantom.domain.events import CHECKOUT_KINDS, StoredEvent
-from phantom.domain.tasks import Task
+from phantom.domain.tasks import Task, TaskStatus
 from phantom.services.checkout import CheckoutDeps, RunResult, announce_task, recover, run_task
 
 log = structlog.get_logger()
 
 EventMatcher = Callable[[StoredEvent], Awaitable[list[Task]]]
+WAITING_ONLY = frozenset({TaskStatus.WAITING})
 
 
 class TaskRunner:
@@ -28,7 +29,7 @@ class TaskRunner:
         deps: CheckoutDeps,
         *,
         match_event: EventMatcher | None = None,
-        concurrency: int = 4,
+        concurrency: int = 16,
         on_result: Callable[[RunResult], None] | None = None,
     ) -> None:
         self._deps = deps
@@ -39,6 +40,8 @@ class TaskRunner:
         self._on_result = on_result
         self._loop_task: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[None]] = set()
+        self._pending: dict[str, StoredEvent | None] = {}
+        self._stopping = False
 
     # -- TaskControl --------------------------------------------------------------------------------
 
@@ -46,10 +49,14 @@ class TaskRunner:
         if event is None:  # started by the person (API): their other dashboards hear it now
             self._announce(task_id)
         if task_id in self._running:
+            # Run again once the current run ends (it may be a stopped run still winding down, or it read
+            # the product before this event): the latest event wins.
+            self._pending[task_id] = event
             return
         self._running[task_id] = asyncio.create_task(self._run(task_id, event), name=f"task:{task_id}")
 
     def stop(self, task_id: str) -> None:
+        self._pending.pop(task_id, None)
         self._announce(task_id)
         running = self._running.get(task_id)
         if running is not None:
@@ -89,7 +96,9 @@ class TaskRunner:
     async def _run(self, task_id: str, event: StoredEvent | None) -> None:
         try:
             async with self._slots:
-                result = await run_task(task_id, event, self._deps)
+                # Only a waiting task runs: a start, a rule or recovery put it there; anything else (a link
+                # already handed over, a success, a cancel) is left alone.
+                result = await run_task(task_id, event, self._deps, runnable=WAITING_ONLY)
             if result is not None and self._on_result is not None:
                 self._on_result(result)
         except asyncio.CancelledError:
@@ -99,11 +108,14 @@ class TaskRunner:
             log.exception("task_run_failed", task=task_id)
         finally:
             self._running.pop(task_id, None)
+            if task_id in self._pending and not self._stopping:
+                self.run(task_id, self._pending.pop(task_id))
 
     def running(self) -> frozenset[str]:
         return frozenset(self._running)
 
     async def stop_all(self) -> None:
+        self._stopping = True
         tasks = [*self._running.values(), *self._background, *([self._loop_task] if self._loop_task else [])]
         for task in tasks:
             task.cancel()

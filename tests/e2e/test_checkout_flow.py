@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import aiohttp
 import pytest
 
-from phantom.core.settings import CheckoutSettings
+from phantom.core.settings import CheckoutSettings, NotificationConfig
 from phantom.sim.server import SimConfig, SimServer
 from tests.e2e.secrets_scan import ResponseLog, Secret, capture_logs, sqlite_files
 from tests.e2e.served import Served, serve
@@ -88,8 +88,17 @@ async def _polled(served: Served) -> None:
 
 
 def _settings(sim: SimServer, db: Path) -> Any:
-    settings = engine_settings(sim, db, shops=["store-0"], interval=0.5)
-    return settings.model_copy(update={"checkout": CheckoutSettings(browser_headless=True, step_timeout=15)})
+    # The person's own channel, opted in to checkout results (they carry the profile's address).
+    kinds = ["new_product", "restock", "checkout_link", "checkout_success", "checkout_failed", "needs_action"]
+    settings = engine_settings(sim, db, shops=["store-0"], interval=0.5, events=kinds)
+    # A shared drop channel left at the default kinds: it must never see a checkout link.
+    shared = NotificationConfig.model_validate({"kind": "discord", "url": sim.sink_url("community")})
+    return settings.model_copy(
+        update={
+            "checkout": CheckoutSettings(browser_headless=True, step_timeout=15),
+            "notifications": [*settings.notifications, shared],
+        }
+    )
 
 
 class TestAssist:
@@ -123,6 +132,12 @@ class TestAssist:
 
             # Discord (the sink) got the link; the checkout history has the detection-to-link time.
             await wait_for(lambda: any(e.get("url") == link for e in embeds(sim)), what="checkout link alert")
+            await wait_for(
+                lambda: any("Nike Dunk Low - Panda" in e["title"] for e in embeds(sim, "community")),
+                what="the drop itself on the shared channel",
+            )
+            community = embeds(sim, "community")
+            assert not any(e.get("url") == link or "Checkout" in e["title"] for e in community)
             alert = next(e for e in embeds(sim) if e.get("url") == link)
             assert alert["title"].startswith("Checkout ready: Nike Dunk Low - Panda")
             async with http.get(f"{served.url}/api/checkouts", headers=served.bearer) as r:

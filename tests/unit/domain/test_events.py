@@ -9,6 +9,7 @@ import pytest
 
 from phantom.domain.events import (
     ALL_KINDS,
+    CHECKOUT_KINDS,
     DEFAULT_ALERT_KINDS,
     EventKind,
     ProductEvent,
@@ -35,9 +36,8 @@ def stored(event: ProductEvent, store_url: str = STORE_URL) -> StoredEvent:
 
 
 class TestKinds:
-    def test_default_alerts_are_everything_but_sold_out(self) -> None:
-        sold_out_only = ALL_KINDS - DEFAULT_ALERT_KINDS
-        assert sold_out_only == {EventKind.SOLD_OUT}
+    def test_default_alerts_are_store_changes_but_sold_out(self) -> None:
+        assert {EventKind.SOLD_OUT} | CHECKOUT_KINDS == ALL_KINDS - DEFAULT_ALERT_KINDS
 
     def test_kind_values_are_the_wire_names(self) -> None:
         assert EventKind("price_change") is EventKind.PRICE_CHANGE

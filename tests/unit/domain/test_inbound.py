@@ -12,6 +12,7 @@ from phantom.domain.inbound import (
     InvalidInboundChannel,
     InvalidInboundMessage,
     dedup_key,
+    has_placeholder_variants,
     parse_message,
     parse_price,
     sign,
@@ -199,8 +200,23 @@ class TestPricesAndDedup:
     def test_prices_as_monitors_write_them(self, value: object, cents: int | None) -> None:
         assert parse_price(value, "price") == cents
 
-    def test_same_content_same_key(self) -> None:
+    def test_same_content_in_the_same_window_same_key(self) -> None:
         data = {"store_url": "https://kith.com", "title": "Dunk", "sizes": ["9"]}
-        assert dedup_key(parse_message(data)) == dedup_key(parse_message(dict(data)))
-        assert dedup_key(parse_message(data)) != dedup_key(parse_message({**data, "sizes": ["10"]}))
-        assert dedup_key(parse_message(data)).startswith("inbound:")
+        now = datetime(2026, 11, 27, 10, 0, 5, tzinfo=UTC)
+        assert dedup_key(parse_message(data), now) == dedup_key(
+            parse_message(dict(data)), now + timedelta(minutes=5)
+        )
+        assert dedup_key(parse_message(data), now) != dedup_key(parse_message({**data, "sizes": ["10"]}), now)
+        assert dedup_key(parse_message(data), now).startswith("inbound:")
+
+    def test_the_same_restock_a_week_later_is_news_again(self) -> None:
+        data = {"store_url": "https://kith.com", "title": "Dunk", "sizes": ["9"]}
+        now = datetime(2026, 11, 27, 10, 0, 5, tzinfo=UTC)
+        assert dedup_key(parse_message(data), now) != dedup_key(parse_message(data), now + timedelta(days=7))
+
+    def test_size_only_variants_are_placeholders(self) -> None:
+        sized = parse_message({"store_url": "https://kith.com", "title": "Dunk", "sizes": ["9"]}).product()
+        real = parse_message(
+            {"store_url": "https://kith.com", "title": "Dunk", "variants": [{"id": "123", "size": "9"}]}
+        ).product()
+        assert has_placeholder_variants(sized) and not has_placeholder_variants(real)

@@ -248,9 +248,9 @@ class TestRecover:
             seed_task(db, f"task-{aid}", task_status, attempts=1)
             db.attempts[aid] = attempt(aid, status=status)
         expected = {
-            "a": (AttemptStatus.FAILED, TaskStatus.FAILED),
+            "a": (AttemptStatus.FAILED, TaskStatus.WAITING),  # nothing was sent: it runs again
             "b": (AttemptStatus.SUCCEEDED, TaskStatus.SUCCESS),
-            "c": (AttemptStatus.FAILED, TaskStatus.FAILED),
+            "c": (AttemptStatus.FAILED, TaskStatus.WAITING),
             "d": (AttemptStatus.UNKNOWN, TaskStatus.NEEDS_ACTION),
         }
         for aid, (_, verdict) in cases.items():

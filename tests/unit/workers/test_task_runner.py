@@ -16,11 +16,12 @@ from phantom.domain.checkout import (
 from phantom.domain.events import EventKind, StoredEvent
 from phantom.domain.models import Platform
 from phantom.domain.ports import SubmitGuard
+from phantom.domain.products import record_of
 from phantom.domain.tasks import Task, TaskMode, TaskStatus
 from phantom.services.checkout import CheckoutDeps
 from phantom.workers.task_runner import TaskRunner
 from tests.e2e.support import wait_for
-from tests.fakes import FakeDatabase, FakeEventSink, FrozenClock, SequentialIds
+from tests.fakes import EPOCH, FakeDatabase, FakeEventSink, FrozenClock, SequentialIds, product_key
 from tests.unit.services.task_factories import event, product, seed_profile, seed_store, seed_task
 
 
@@ -96,4 +97,32 @@ async def test_stop_cancels_a_run_and_records_it() -> None:
     await wait_for(lambda: not r.running(), what="the run to stop")
     [attempt] = db.attempts.values()
     assert attempt.status.value == "failed" and "stopped before submission" in (attempt.detail or "")
+    await r.stop_all()
+
+
+async def test_stop_then_start_runs_the_task_again_once_the_stopped_run_has_wound_down() -> None:
+    db = FakeDatabase()
+    seed_store(db)
+    seed_task(db, "t1", TaskStatus.WAITING)
+    drop = event(item=product())
+    db.events[drop.id] = drop
+    # A start by hand has no event: the product comes from the read model, as the monitors left it.
+    db.products[product_key("s1", drop.event.product_id)] = record_of(
+        "s1", "https://kith.com", product(), EPOCH
+    )
+    module, seen = SlowModule(), []
+    r = runner(db, module, [], seen)
+    r.run("t1", drop)
+    await wait_for(lambda: module.runs == ["t1-1"], what="the first run")
+    # What stop_task then start_task do: cancel (committed), tell the runner, start (committed), tell it.
+    db.tasks["t1"] = db.tasks["t1"].updated(status=TaskStatus.CANCELLED)
+    r.stop("t1")
+    db.tasks["t1"] = db.tasks["t1"].updated(status=TaskStatus.WAITING)
+    r.run("t1")
+    await wait_for(lambda: module.runs == ["t1-1", "t1-2"], what="the second run")
+    module.release.set()
+    await wait_for(lambda: not r.running(), what="the second run to finish")
+    attempts = sorted(db.attempts.values(), key=lambda a: a.number)
+    assert [(a.number, a.status.value) for a in attempts] == [(1, "failed"), (2, "link_ready")]
+    assert db.tasks["t1"].status is TaskStatus.NEEDS_ACTION
     await r.stop_all()
